@@ -1,0 +1,135 @@
+/**
+ * The desired state, as the manifest loader hands it to the planner. Pure data: no YAML nodes, no
+ * file handles. Field names in `spec` are Xandr's own (DESIGN.md section 3).
+ */
+
+export type Kind = 'Segment' | 'ConversionPixel' | 'LineItemPixels';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** Where something was written: 1-based line and column; `file` relative to the working directory (posix separators) when inside it, absolute otherwise. */
+export interface SourceRef {
+  file: string;
+  line: number;
+  column: number;
+}
+
+export type Severity = 'error' | 'warning';
+
+export interface Diagnostic {
+  severity: Severity;
+  /** Stable, kebab-case, documented in docs/manifests.md (e.g. `unknown-field`, `duplicate-name`). */
+  code: string;
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+}
+
+interface ManifestBase<K extends Kind, S> {
+  kind: K;
+  /** metadata.name: the identity, written to `code` in Xandr (segments and pixels). */
+  name: string;
+  /** `Kind/name`, or `Kind/<advertiser_id>/name` for a pixel whose name another advertiser also uses. */
+  address: string;
+  /** metadata.id: pins an existing object that has no code yet (plan shows `adopt`). */
+  id?: number;
+  /** metadata.protect: never deleted or deactivated by prune. */
+  protect: boolean;
+  /** metadata.ignore_changes: spec fields set on create and never diffed afterwards. */
+  ignoreChanges: string[];
+  spec: S;
+  /** Position of the document's `kind:` key; `fields` maps spec paths (`/short_name`, `/pixels/0/state`) to positions. */
+  source: SourceRef & { fields?: Record<string, SourceRef> };
+}
+
+export interface PiggybackPixel {
+  url: string;
+  pixel_type: 'js' | 'img';
+}
+
+export interface SegmentSpec {
+  advertiser_id?: number;
+  short_name: string;
+  description?: string | null;
+  state?: 'active' | 'inactive';
+  expire_minutes?: number | null;
+  enable_rm_piggyback?: boolean;
+  max_usersync_pixels?: number | null;
+  price?: number;
+  parent_segment_id?: number | null;
+  piggyback_pixels?: PiggybackPixel[] | null;
+  querystring_mapping?: { [key: string]: Json } | null;
+  querystring_mapping_key_value?: { qs_key: string; qs_value: string | null } | null;
+}
+
+export interface PixelSpec {
+  advertiser_id: number;
+  name: string;
+  state?: 'active' | 'inactive';
+  trigger_type?: 'view' | 'click' | 'hybrid';
+  min_minutes_per_conv?: number | null;
+  post_view_expire_mins?: number | null;
+  post_click_expire_mins?: number | null;
+  post_click_value?: number | null;
+  post_view_value?: number | null;
+  piggyback_pixels?: PiggybackPixel[] | null;
+  pixel_conversion_event_id?: number | null;
+}
+
+export interface BindingPixel {
+  /** metadata.name of a ConversionPixel of the same advertiser in this repository ... */
+  pixel?: string;
+  /** ... or the id of a pixel this repository does not manage. Exactly one of the two. */
+  pixel_id?: number;
+  state?: 'active' | 'inactive';
+  post_click_revenue?: number | null;
+  post_view_revenue?: number | null;
+}
+
+export interface BindingSpec {
+  advertiser_id: number;
+  line_item_id?: number;
+  line_item_code?: string;
+  /** Defaults to `authoritative` when the manifest omits it. */
+  policy: 'authoritative' | 'additive';
+  pixels: BindingPixel[];
+}
+
+export type SegmentManifest = ManifestBase<'Segment', SegmentSpec>;
+export type PixelManifest = ManifestBase<'ConversionPixel', PixelSpec>;
+export type BindingManifest = ManifestBase<'LineItemPixels', BindingSpec>;
+export type Manifest = SegmentManifest | PixelManifest | BindingManifest;
+
+export type PruneMode = 'none' | 'deactivate' | 'delete';
+
+/** xandr-sync.yaml (`kind: Config`), with defaults applied. */
+export interface ProjectConfig {
+  /** The file it came from, or null when there is none (all defaults). */
+  file: string | null;
+  member_id?: number;
+  api_url?: string;
+  /** Globs relative to the manifest root. */
+  manifests: string[];
+  prune: PruneMode;
+  /** Allow prune to remove every object of an advertiser (an empty desired set). Off by default. */
+  allow_empty_prune: boolean;
+  guards: { max_changes?: number; max_deletes?: number };
+  rate: { reads_per_minute?: number; writes_per_minute?: number; max_in_flight?: number };
+}
+
+export interface Desired {
+  segments: SegmentManifest[];
+  pixels: PixelManifest[];
+  bindings: BindingManifest[];
+}
+
+export interface LoadResult {
+  /** Absolute path of the manifest root (where xandr-sync.yaml is, or the first PATH). */
+  root: string;
+  /** Manifest files read (same form as SourceRef.file), sorted. */
+  files: string[];
+  config: ProjectConfig;
+  desired: Desired;
+  diagnostics: Diagnostic[];
+}

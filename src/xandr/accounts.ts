@@ -1,0 +1,24 @@
+import type { XandrClient } from './client.js';
+import { extractObjects } from './envelope.js';
+import { XandrResponseError } from './errors.js';
+import { normalizeAdvertiser, normalizeMember } from './normalize.js';
+import { readAll, readByIds, type ServiceShape } from './service.js';
+import type { LiveAdvertiser, LiveMember } from './types.js';
+
+export const advertiserShape: ServiceShape<LiveAdvertiser> = { service: 'advertiser', singular: 'advertiser', plural: 'advertisers', normalize: normalizeAdvertiser };
+
+export function getAdvertisers(client: XandrClient, ids: readonly number[], signal?: AbortSignal): Promise<LiveAdvertiser[]> {
+  return readByIds(client, advertiserShape, ids, {}, signal);
+}
+
+export function listAdvertisers(client: XandrClient, signal?: AbortSignal): Promise<LiveAdvertiser[]> {
+  return readAll(client, advertiserShape, {}, signal);
+}
+
+/** The member the logged-in user belongs to. */
+export async function getMember(client: XandrClient, signal?: AbortSignal): Promise<LiveMember> {
+  const body = await client.call({ method: 'GET', service: 'member', object: 'member', signal });
+  const raw = extractObjects(body, 'member', 'members')[0];
+  if (raw === undefined) throw new XandrResponseError('GET /member returned no member', { service: 'member' });
+  return normalizeMember(raw);
+}

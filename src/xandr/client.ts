@@ -1,0 +1,312 @@
+import { RateBudget, type BudgetLimits, type CallClass } from './budget.js';
+import { systemClock, type Clock } from './clock.js';
+import { parseEndpoint, type Endpoint } from './endpoint.js';
+import { classify, type ErrorDetail, type Verdict, type XandrBody } from './envelope.js';
+import {
+  XandrAbortedError,
+  XandrApiError,
+  XandrAuthError,
+  XandrEndpointError,
+  XandrNetworkError,
+  XandrRateLimitError,
+  XandrResponseError,
+  type XandrError,
+} from './errors.js';
+import { backoffDelay, DEFAULT_RETRY, type RetryPolicy } from './retry.js';
+import { Session } from './session.js';
+import { Transport, TransportError, type HttpResponse, type Method, type Query, type TransportOptions } from './transport.js';
+
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
+export interface ClientOptions {
+  apiUrl: string;
+  credentials: Credentials;
+  budget?: Partial<BudgetLimits>;
+  retry?: Partial<RetryPolicy>;
+  clock?: Clock;
+  /** Source of randomness for backoff jitter; tests pass a seeded one. */
+  random?: () => number;
+  transport?: TransportOptions;
+  /** Observes every request, retry and login (metrics, progress). Never receives secrets. */
+  onEvent?: (event: ClientEvent) => void;
+  /** Called with the password and each token, so the CLI can redact them from anything it prints. */
+  onSecret?: (secret: string) => void;
+}
+
+export type ClientEvent =
+  | { type: 'request'; method: Method; service: string; status: number | null; outcome: Verdict['kind'] | 'network'; ms: number }
+  | { type: 'retry'; method: Method; service: string; reason: string; delayMs: number }
+  | { type: 'login' };
+
+export interface CallSpec {
+  method: Method;
+  service: string;
+  query?: Query;
+  body?: unknown;
+  /** What the call is about, for error messages: `segment code=retargeting-segment`, `line-item 205`. */
+  object?: string;
+  /**
+   * POST only. When the outcome is unknown (the connection dropped after sending, or a 5xx), this looks
+   * the object up (by its code). A body means it was created after all; null means it was not, and the
+   * POST is sent again. Without it, an unknown outcome is an error: a POST is never repeated blindly.
+   */
+  recover?: () => Promise<XandrBody | null>;
+  signal?: AbortSignal;
+}
+
+export interface ClientStats {
+  reads: number;
+  writes: number;
+  logins: number;
+  retries: number;
+  throttled: number;
+  recovered: number;
+}
+
+/**
+ * The Xandr API client: auth, the rate budget, retries and error classification. Services
+ * (segments.ts, pixels.ts, ...) describe calls; this runs them.
+ */
+export class XandrClient {
+  readonly endpoint: Endpoint;
+  readonly budget: RateBudget;
+  readonly stats: ClientStats = { reads: 0, writes: 0, logins: 0, retries: 0, throttled: 0, recovered: 0 };
+  private readonly transport: Transport;
+  private readonly session: Session;
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly retry: RetryPolicy;
+  private readonly onEvent: (event: ClientEvent) => void;
+
+  constructor(private readonly options: ClientOptions) {
+    this.endpoint = parseEndpoint(options.apiUrl);
+    this.clock = options.clock ?? systemClock;
+    this.random = options.random ?? Math.random;
+    this.retry = { ...DEFAULT_RETRY, ...definedOnly(options.retry ?? {}) };
+    this.budget = new RateBudget(options.budget ?? {}, this.clock);
+    this.transport = new Transport(this.endpoint, { maxConnections: this.budget.limits.maxInFlight + 1, ...options.transport });
+    this.onEvent = options.onEvent ?? (() => undefined);
+    this.session = new Session(() => this.login(), options.credentials.password, options.onSecret);
+  }
+
+  /** Logs in now (rather than on the first call), so that bad credentials fail before any planning work. */
+  async connect(signal?: AbortSignal): Promise<void> {
+    await this.session.current();
+    if (signal?.aborted) throw new XandrAbortedError('cancelled');
+  }
+
+  async close(): Promise<void> {
+    await this.transport.close();
+  }
+
+  async call(spec: CallSpec): Promise<XandrBody> {
+    const cls: CallClass = spec.method === 'GET' ? 'read' : 'write';
+    const started = this.clock.now();
+    let failures = 0;
+    let renewed = false;
+    let last: XandrError | null = null;
+
+    for (;;) {
+      if (spec.signal?.aborted) throw new XandrAbortedError(`cancelled: ${spec.method} /${spec.service}`, this.facts(spec));
+      const token = await this.session.current();
+      const slot = await this.budget.acquire(cls, spec.signal);
+      const sentAt = this.clock.now();
+      let res: HttpResponse | null = null;
+      let transportError: TransportError | null = null;
+      try {
+        res = await this.transport.send({ ...spec, headers: { authorization: token }, signal: spec.signal });
+      } catch (error) {
+        if (spec.signal?.aborted) throw new XandrAbortedError(`cancelled: ${spec.method} /${spec.service}`, this.facts(spec));
+        if (!(error instanceof TransportError)) throw error;
+        transportError = error;
+      } finally {
+        slot.release();
+      }
+      this.stats[cls === 'read' ? 'reads' : 'writes']++;
+
+      // Transport failure: nothing came back.
+      if (!res) {
+        const error = transportError!;
+        this.onEvent({ type: 'request', method: spec.method, service: spec.service, status: null, outcome: 'network', ms: this.clock.now() - sentAt });
+        last = new XandrNetworkError(`${this.describe(spec)}: connection failed (${this.session.scrub(error.message)})`, {
+          ...this.facts(spec),
+          cause: error.cause,
+        });
+        if (spec.method === 'POST' && error.sent === 'maybe') {
+          const found = await this.recoverPost(spec, last);
+          if (found) return found;
+        }
+        failures++;
+        await this.backoff(spec, last, failures, started, 'network error');
+        continue;
+      }
+
+      const verdict = classify(res, this.clock.now());
+      this.onEvent({ type: 'request', method: spec.method, service: spec.service, status: res.status, outcome: verdict.kind, ms: this.clock.now() - sentAt });
+      switch (verdict.kind) {
+        case 'ok':
+          return verdict.body;
+        case 'noauth': {
+          if (renewed) {
+            throw new XandrAuthError(
+              `${this.describe(spec)}: Xandr refused the token twice in a row, even after a fresh login (${this.text(verdict.detail)}); check that the user may use this API`,
+              this.facts(spec, verdict.detail),
+            );
+          }
+          renewed = true;
+          await this.session.renew(token);
+          continue;
+        }
+        case 'throttled': {
+          this.stats.throttled++;
+          last = new XandrRateLimitError(`${this.describe(spec)}: throttled by Xandr (${this.text(verdict.detail)})`, this.facts(spec, verdict.detail));
+          const wait = Math.max(verdict.retryAfterMs ?? 0, backoffDelay(this.retry, 1, this.random));
+          if (verdict.retryAfterMs !== null) this.budget.block(cls === 'read' ? 'read' : 'write', this.clock.now() + verdict.retryAfterMs);
+          await this.sleepOrGiveUp(spec, last, wait, started, 'throttled (429)');
+          continue;
+        }
+        case 'busy': {
+          this.stats.throttled++;
+          last = new XandrRateLimitError(`${this.describe(spec)}: too many concurrent requests (${this.text(verdict.detail)})`, this.facts(spec, verdict.detail));
+          await this.sleepOrGiveUp(spec, last, backoffDelay(this.retry, 2, this.random), started, 'concurrency limit');
+          continue;
+        }
+        case 'transient':
+        case 'bad-response': {
+          last =
+            verdict.kind === 'transient'
+              ? new XandrApiError(`${this.describe(spec)}: Xandr server error (${this.text(verdict.detail)})`, { ...this.facts(spec, verdict.detail) })
+              : new XandrResponseError(`${this.describe(spec)}: ${this.text(verdict.detail)}`, this.facts(spec, verdict.detail));
+          if (spec.method === 'POST') {
+            const found = await this.recoverPost(spec, last);
+            if (found) return found;
+          }
+          failures++;
+          await this.backoff(spec, last, failures, started, verdict.kind === 'transient' ? `HTTP ${res.status}` : 'unreadable response');
+          continue;
+        }
+        case 'redirect':
+          throw new XandrEndpointError(
+            `${this.describe(spec)}: the API answered with a redirect (HTTP ${res.status}${verdict.location ? ` to ${originOf(verdict.location)}` : ''}); redirects are never followed, so that credentials only go to the configured API URL`,
+            this.facts(spec, verdict.detail),
+          );
+        case 'failed':
+          throw new XandrApiError(`${this.describe(spec)}: ${this.text(verdict.detail)}`, {
+            ...this.facts(spec, verdict.detail),
+            notFound: verdict.detail.notFound,
+          });
+      }
+    }
+  }
+
+  /** A POST whose outcome is unknown: look for what it would have created before sending it again. */
+  private async recoverPost(spec: CallSpec, cause: XandrError): Promise<XandrBody | null> {
+    if (!spec.recover) {
+      throw new XandrNetworkError(
+        `${this.describe(spec)}: the outcome is unknown and the object cannot be looked up, so the request is not repeated (${cause.message})`,
+        { ...this.facts(spec), cause },
+      );
+    }
+    const found = await spec.recover();
+    if (found) this.stats.recovered++;
+    return found;
+  }
+
+  private async backoff(spec: CallSpec, error: XandrError, failures: number, started: number, reason: string): Promise<void> {
+    if (failures >= this.retry.maxAttempts) throw error;
+    await this.sleepOrGiveUp(spec, error, backoffDelay(this.retry, failures, this.random), started, reason);
+  }
+
+  private async sleepOrGiveUp(spec: CallSpec, error: XandrError, delayMs: number, started: number, reason: string): Promise<void> {
+    if (this.clock.now() + delayMs - started > this.retry.maxElapsedMs) throw error;
+    this.stats.retries++;
+    this.onEvent({ type: 'retry', method: spec.method, service: spec.service, reason, delayMs });
+    try {
+      await this.clock.sleep(delayMs, spec.signal);
+    } catch {
+      throw new XandrAbortedError(`cancelled: ${spec.method} /${spec.service}`, this.facts(spec));
+    }
+  }
+
+  private async login(): Promise<string> {
+    const { username, password } = this.options.credentials;
+    const spec: CallSpec = { method: 'POST', service: 'auth', object: 'login' };
+    for (let failures = 1; ; failures++) {
+      const slot = await this.budget.acquire('auth');
+      let res: HttpResponse;
+      try {
+        res = await this.transport.send({ method: 'POST', service: 'auth', body: { auth: { username, password } } });
+      } catch (error) {
+        if (!(error instanceof TransportError)) throw error;
+        const failure = new XandrNetworkError(`login: connection to ${this.endpoint.origin} failed (${error.message})`, { service: 'auth', method: 'POST', cause: error.cause });
+        if (failures >= this.retry.maxAttempts) throw failure;
+        await this.sleepOrGiveUp(spec, failure, backoffDelay(this.retry, failures, this.random), this.clock.now(), 'network error');
+        continue;
+      } finally {
+        slot.release();
+      }
+      const verdict = classify(res, this.clock.now());
+      if (verdict.kind === 'ok') {
+        const token = verdict.body.token;
+        if (typeof token !== 'string' || token === '') throw new XandrResponseError('login: Xandr answered OK but sent no token', { service: 'auth', method: 'POST' });
+        this.stats.logins++;
+        this.onEvent({ type: 'login' });
+        return token;
+      }
+      if (verdict.kind === 'transient' || verdict.kind === 'busy' || verdict.kind === 'throttled') {
+        const failure = new XandrApiError(`login: ${this.text(verdict.detail)}`, { service: 'auth', method: 'POST', status: verdict.detail.status, errorId: verdict.detail.errorId });
+        if (failures >= this.retry.maxAttempts) throw failure;
+        const wait = verdict.kind === 'throttled' ? (verdict.retryAfterMs ?? 1000) : backoffDelay(this.retry, failures, this.random);
+        await this.sleepOrGiveUp(spec, failure, wait, this.clock.now(), verdict.kind);
+        continue;
+      }
+      if (verdict.kind === 'redirect') {
+        throw new XandrEndpointError(`login: the API answered with a redirect (HTTP ${res.status}); redirects are never followed`, { service: 'auth', method: 'POST', status: res.status });
+      }
+      // The username is part of the credentials: name the variable, not its value.
+      throw new XandrAuthError(`login refused by Xandr for the user in XANDR_USERNAME: ${this.text(verdict.detail)}`, {
+        service: 'auth',
+        method: 'POST',
+        status: verdict.detail.status,
+        errorId: verdict.detail.errorId,
+        errorCode: verdict.detail.errorCode,
+      });
+    }
+  }
+
+  private describe(spec: CallSpec): string {
+    return `${spec.method} /${spec.service}${spec.object ? ` (${spec.object})` : ''}`;
+  }
+
+  private text(detail: ErrorDetail): string {
+    const id = [detail.errorId, detail.errorCode].filter(Boolean).join('/');
+    const text = this.session.scrub(detail.text || 'no error text');
+    return `${id ? `${id}: ` : ''}${text} [HTTP ${detail.status}]`;
+  }
+
+  private facts(spec: CallSpec, detail?: ErrorDetail) {
+    return {
+      service: spec.service,
+      method: spec.method,
+      object: spec.object,
+      status: detail?.status,
+      errorId: detail?.errorId,
+      errorCode: detail?.errorCode,
+    };
+  }
+}
+
+function originOf(location: string): string {
+  try {
+    return new URL(location).origin;
+  } catch {
+    return 'another location';
+  }
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,139 @@
+import { XandrResponseError } from './errors.js';
+import { isRecord } from './envelope.js';
+import type { Json, LiveAdvertiser, LiveLineItem, LiveLineItemPixel, LiveMember, LivePixel, LiveSegment } from './types.js';
+
+/**
+ * Xandr's documented loose types, made strict once at the edge: ids, money and counts arrive as numbers
+ * or numeric strings (`"39688"`, `"30.000000"`, `"0"`); everything downstream sees numbers.
+ */
+
+export function toNumber(value: unknown): number | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (typeof value === 'string' && value.trim() !== '' && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(value.trim())) {
+    return Number(value);
+  }
+  return null;
+}
+
+function toId(value: unknown, what: string): number {
+  const n = toNumber(value);
+  if (n === null || !Number.isSafeInteger(n) || n <= 0) {
+    throw new XandrResponseError(`Xandr returned a ${what} without a valid id (got ${JSON.stringify(value ?? null)})`);
+  }
+  return n;
+}
+
+function optString(value: unknown): string | null {
+  return typeof value === 'string' ? value : value === null || value === undefined ? null : String(value);
+}
+
+/** Numeric fields become numbers; a value that is neither a number nor a numeric string is kept as it came. */
+function numericFields(target: Record<string, unknown>, fields: readonly string[]): void {
+  for (const field of fields) {
+    if (!(field in target)) continue;
+    const value = target[field];
+    if (value === null || value === undefined || value === '') {
+      target[field] = null;
+      continue;
+    }
+    const n = toNumber(value);
+    if (n !== null) target[field] = n;
+  }
+}
+
+function record(raw: unknown, what: string): Record<string, unknown> {
+  if (!isRecord(raw)) throw new XandrResponseError(`Xandr returned a ${what} that is not an object`);
+  return { ...raw };
+}
+
+const SEGMENT_NUMBERS = ['member_id', 'advertiser_id', 'expire_minutes', 'max_usersync_pixels', 'price', 'parent_segment_id'] as const;
+
+export function normalizeSegment(raw: unknown): LiveSegment {
+  const o = record(raw, 'segment');
+  numericFields(o, SEGMENT_NUMBERS);
+  return {
+    ...(o as Record<string, Json>),
+    id: toId(o.id, 'segment'),
+    code: optString(o.code),
+    member_id: (o.member_id as number | null | undefined) ?? null,
+    advertiser_id: (o.advertiser_id as number | null | undefined) ?? null,
+    state: optString(o.state),
+    short_name: optString(o.short_name),
+    last_modified: optString(o.last_modified),
+  };
+}
+
+const PIXEL_NUMBERS = [
+  'advertiser_id',
+  'min_minutes_per_conv',
+  'post_view_expire_mins',
+  'post_click_expire_mins',
+  'post_click_value',
+  'post_view_value',
+  'pixel_conversion_event_id',
+] as const;
+
+export function normalizePixel(raw: unknown): LivePixel {
+  const o = record(raw, 'pixel');
+  numericFields(o, PIXEL_NUMBERS);
+  const lineItems = Array.isArray(o.line_items)
+    ? o.line_items.filter(isRecord).map((li) => ({ ...li, id: toId(li.id, 'pixel line item'), name: optString(li.name), state: optString(li.state) }))
+    : null;
+  return {
+    ...(o as Record<string, Json>),
+    id: toId(o.id, 'pixel'),
+    code: optString(o.code),
+    advertiser_id: toId(o.advertiser_id, 'pixel advertiser'),
+    name: optString(o.name),
+    state: optString(o.state),
+    trigger_type: optString(o.trigger_type),
+    line_items: lineItems,
+    last_modified: optString(o.last_modified),
+  };
+}
+
+export function normalizeLineItemPixel(raw: unknown): LiveLineItemPixel {
+  const o = record(raw, 'line item pixel');
+  const pixel: LiveLineItemPixel = {
+    id: toId(o.id, 'line item pixel'),
+    state: optString(o.state),
+    post_click_revenue: toNumber(o.post_click_revenue),
+    post_view_revenue: toNumber(o.post_view_revenue),
+  };
+  if ('name' in o) pixel.name = optString(o.name);
+  if ('trigger_type' in o) pixel.trigger_type = optString(o.trigger_type);
+  return pixel;
+}
+
+export function normalizeLineItem(raw: unknown): LiveLineItem {
+  const o = record(raw, 'line item');
+  numericFields(o, ['revenue_value', 'member_id', 'profile_id']);
+  return {
+    ...(o as Record<string, Json>),
+    id: toId(o.id, 'line item'),
+    code: optString(o.code),
+    advertiser_id: toId(o.advertiser_id ?? (isRecord(o.advertiser) ? o.advertiser.id : undefined), 'line item advertiser'),
+    name: optString(o.name),
+    state: optString(o.state),
+    line_item_type: optString(o.line_item_type),
+    revenue_type: optString(o.revenue_type),
+    pixels: Array.isArray(o.pixels) ? o.pixels.map(normalizeLineItemPixel) : null,
+    last_modified: optString(o.last_modified),
+  };
+}
+
+export function normalizeAdvertiser(raw: unknown): LiveAdvertiser {
+  const o = record(raw, 'advertiser');
+  return {
+    ...(o as Record<string, Json>),
+    id: toId(o.id, 'advertiser'),
+    code: optString(o.code),
+    name: optString(o.name),
+    state: optString(o.state),
+  };
+}
+
+export function normalizeMember(raw: unknown): LiveMember {
+  const o = record(raw, 'member');
+  return { ...(o as Record<string, Json>), id: toId(o.id, 'member'), name: optString(o.name) };
+}

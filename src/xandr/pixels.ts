@@ -1,0 +1,54 @@
+import type { XandrClient } from './client.js';
+import { normalizePixel } from './normalize.js';
+import { createObject, deleteObject, readAll, readByIds, readOne, updateObject, type ServiceShape, type Written } from './service.js';
+import type { LivePixel } from './types.js';
+
+export const pixelShape: ServiceShape<LivePixel> = { service: 'pixel', singular: 'pixel', plural: 'pixels', normalize: normalizePixel };
+
+export function listPixels(client: XandrClient, advertiserId: number, signal?: AbortSignal): Promise<LivePixel[]> {
+  return readAll(client, pixelShape, { advertiser_id: advertiserId }, signal);
+}
+
+export function getPixels(client: XandrClient, ids: readonly number[], signal?: AbortSignal): Promise<LivePixel[]> {
+  return readByIds(client, pixelShape, ids, {}, signal);
+}
+
+export function findPixelByCode(client: XandrClient, advertiserId: number, code: string, signal?: AbortSignal): Promise<LivePixel | null> {
+  const wanted = code.toLowerCase();
+  return readOne(
+    client,
+    pixelShape,
+    { advertiser_id: advertiserId, code },
+    (p) => p.advertiser_id === advertiserId && p.code?.toLowerCase() === wanted,
+    signal,
+  );
+}
+
+/** POST a pixel with a `code`; a lost answer is resolved by looking the code up, never by a blind retry. */
+export function createPixel(
+  client: XandrClient,
+  advertiserId: number,
+  fields: Record<string, unknown> & { code: string },
+  signal?: AbortSignal,
+): Promise<Written<LivePixel>> {
+  return createObject(client, pixelShape, { advertiser_id: advertiserId }, fields, {
+    object: `pixel code=${fields.code}`,
+    find: () => findPixelByCode(client, advertiserId, fields.code, signal),
+    signal,
+  });
+}
+
+export function updatePixel(
+  client: XandrClient,
+  id: number,
+  advertiserId: number,
+  fields: Record<string, unknown>,
+  signal?: AbortSignal,
+): Promise<Written<LivePixel>> {
+  return updateObject(client, pixelShape, { id, advertiser_id: advertiserId }, fields, { object: `pixel ${id}`, signal });
+}
+
+/** Xandr refuses (INTEGRITY) to delete a pixel that a line item still uses: detach it first. */
+export function deletePixel(client: XandrClient, id: number, advertiserId: number, signal?: AbortSignal): Promise<void> {
+  return deleteObject(client, 'pixel', { id, advertiser_id: advertiserId }, { object: `pixel ${id}`, signal });
+}

@@ -1,0 +1,164 @@
+import type { CallSpec, XandrClient } from './client.js';
+import { extractObjects, type XandrBody } from './envelope.js';
+import { XandrApiError, XandrResponseError } from './errors.js';
+import { toNumber } from './normalize.js';
+import type { Query } from './transport.js';
+
+/** How one Xandr service names its objects and how to make them strict. */
+export interface ServiceShape<T extends { id: number }> {
+  service: string;
+  singular: string;
+  plural: string;
+  normalize(raw: unknown): T;
+}
+
+/** Xandr caps a page at 100 objects (and an id list at 100 ids), silently. */
+export const PAGE_SIZE = 100;
+
+/**
+ * Every object matching `query`: the first page tells the total (`count`), then the remaining pages go
+ * out together and the rate budget paces them. A server that pages smaller than asked is followed at
+ * its own page size, so no object is skipped.
+ */
+export async function readAll<T extends { id: number }>(client: XandrClient, shape: ServiceShape<T>, query: Query, signal?: AbortSignal): Promise<T[]> {
+  const page = (start: number) =>
+    client.call({ method: 'GET', service: shape.service, query: { ...query, start_element: start, num_elements: PAGE_SIZE }, signal });
+  const first = await page(0);
+  const rows = extractObjects(first, shape.singular, shape.plural);
+  const count = toNumber(first.count);
+  const all = [rows];
+  if (count !== null) {
+    const step = rows.length > 0 && rows.length < PAGE_SIZE && rows.length < count ? rows.length : PAGE_SIZE;
+    const starts: number[] = [];
+    for (let start = rows.length; start < count; start += step) starts.push(start);
+    const pages = await Promise.all(starts.map((start) => page(start)));
+    for (const body of pages) all.push(extractObjects(body, shape.singular, shape.plural));
+  } else if (rows.length >= PAGE_SIZE) {
+    // No count: keep reading until a short page.
+    for (let start = rows.length; ; ) {
+      const more = extractObjects(await page(start), shape.singular, shape.plural);
+      all.push(more);
+      start += more.length;
+      if (more.length < PAGE_SIZE) break;
+    }
+  }
+  return dedupe(all.flat().map((raw) => shape.normalize(raw)));
+}
+
+/** The objects with these ids, 100 ids per call; ids that do not exist are simply absent. */
+export async function readByIds<T extends { id: number }>(
+  client: XandrClient,
+  shape: ServiceShape<T>,
+  ids: readonly number[],
+  query: Query = {},
+  signal?: AbortSignal,
+): Promise<T[]> {
+  const unique = [...new Set(ids)].sort((a, b) => a - b);
+  const batches: number[][] = [];
+  for (let i = 0; i < unique.length; i += PAGE_SIZE) batches.push(unique.slice(i, i + PAGE_SIZE));
+  const results = await Promise.all(
+    batches.map(async (batch) => {
+      try {
+        const body = await client.call({
+          method: 'GET',
+          service: shape.service,
+          query: { ...query, id: batch.join(','), num_elements: PAGE_SIZE },
+          object: batch.length === 1 ? `${shape.singular} ${batch[0]}` : `${batch.length} ${shape.plural}`,
+          signal,
+        });
+        return extractObjects(body, shape.singular, shape.plural).map((raw) => shape.normalize(raw));
+      } catch (error) {
+        if (error instanceof XandrApiError && error.notFound) return [];
+        throw error;
+      }
+    }),
+  );
+  const wanted = new Set(unique);
+  return dedupe(results.flat().filter((o) => wanted.has(o.id)));
+}
+
+/** The first object a selector query returns (e.g. `?code=`), or null when there is none. */
+export async function readOne<T extends { id: number }>(
+  client: XandrClient,
+  shape: ServiceShape<T>,
+  query: Query,
+  accept: (object: T) => boolean,
+  signal?: AbortSignal,
+): Promise<T | null> {
+  try {
+    const body = await client.call({ method: 'GET', service: shape.service, query, signal });
+    // Filters may be ignored by the API (xandr-api.md B.3), so the caller's predicate has the last word.
+    return extractObjects(body, shape.singular, shape.plural).map((raw) => shape.normalize(raw)).find(accept) ?? null;
+  } catch (error) {
+    if (error instanceof XandrApiError && error.notFound) return null;
+    throw error;
+  }
+}
+
+export interface Written<T> {
+  id: number;
+  /** The object as Xandr returned it, when it did (the pixel POST returns only the id). */
+  object: T | null;
+}
+
+export async function createObject<T extends { id: number }>(
+  client: XandrClient,
+  shape: ServiceShape<T>,
+  query: Query,
+  fields: Record<string, unknown>,
+  options: { object: string; find?: () => Promise<T | null>; signal?: AbortSignal },
+): Promise<Written<T>> {
+  const spec: CallSpec = {
+    method: 'POST',
+    service: shape.service,
+    query,
+    body: { [shape.singular]: fields },
+    object: options.object,
+    signal: options.signal,
+  };
+  if (options.find) {
+    const find = options.find;
+    spec.recover = async () => {
+      const found = await find();
+      return found ? { status: 'OK', id: found.id, [shape.singular]: found } : null;
+    };
+  }
+  return written(await client.call(spec), shape, options.object);
+}
+
+export async function updateObject<T extends { id: number }>(
+  client: XandrClient,
+  shape: ServiceShape<T>,
+  query: Query,
+  fields: Record<string, unknown>,
+  options: { object: string; signal?: AbortSignal },
+): Promise<Written<T>> {
+  const body = await client.call({ method: 'PUT', service: shape.service, query, body: { [shape.singular]: fields }, object: options.object, signal: options.signal });
+  return written(body, shape, options.object);
+}
+
+/** DELETE; an object that is already gone counts as deleted (a retried DELETE may find it so). */
+export async function deleteObject(client: XandrClient, service: string, query: Query, options: { object: string; signal?: AbortSignal }): Promise<void> {
+  try {
+    await client.call({ method: 'DELETE', service, query, object: options.object, signal: options.signal });
+  } catch (error) {
+    if (error instanceof XandrApiError && error.notFound) return;
+    throw error;
+  }
+}
+
+function written<T extends { id: number }>(body: XandrBody, shape: ServiceShape<T>, what: string): Written<T> {
+  const raw = extractObjects(body, shape.singular, shape.plural)[0];
+  const object = raw === undefined ? null : shape.normalize(raw);
+  const id = toNumber(body.id) ?? object?.id ?? null;
+  if (id === null || !Number.isSafeInteger(id) || id <= 0) {
+    throw new XandrResponseError(`${what}: Xandr reported success but no id for the ${shape.singular}`, { service: shape.service });
+  }
+  return { id, object };
+}
+
+function dedupe<T extends { id: number }>(objects: T[]): T[] {
+  const seen = new Map<number, T>();
+  for (const object of objects) seen.set(object.id, object);
+  return [...seen.values()];
+}

@@ -1,0 +1,69 @@
+import type { Clock } from '../../src/xandr/clock.js';
+
+/**
+ * A clock the test moves by hand. Sleepers wake in time order when `advance` passes their deadline;
+ * `advance` yields to the microtask queue between wake-ups so that woken code can schedule more sleeps.
+ */
+export class FakeClock implements Clock {
+  private current: number;
+  private sleepers: { at: number; resolve: () => void; reject: (e: unknown) => void; signal?: AbortSignal }[] = [];
+
+  constructor(start = 1_000_000) {
+    this.current = start;
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const sleeper = { at: this.current + Math.max(0, ms), resolve, reject, signal };
+      this.sleepers.push(sleeper);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.sleepers = this.sleepers.filter((s) => s !== sleeper);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
+    });
+  }
+
+  get pending(): number {
+    return this.sleepers.length;
+  }
+
+  async advance(ms: number): Promise<void> {
+    const target = this.current + ms;
+    for (;;) {
+      await flushMicrotasks();
+      this.sleepers.sort((a, b) => a.at - b.at);
+      const next = this.sleepers[0];
+      if (!next || next.at > target) break;
+      this.sleepers.shift();
+      this.current = Math.max(this.current, next.at);
+      next.resolve();
+    }
+    this.current = target;
+    await flushMicrotasks();
+  }
+}
+
+export async function flushMicrotasks(): Promise<void> {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+}
+
+/** A small deterministic PRNG (mulberry32) for jitter and property tests. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

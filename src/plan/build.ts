@@ -1,0 +1,79 @@
+import type { Desired, ProjectConfig } from '../manifest/types.js';
+import { planBindings } from './bindings.js';
+import { createContext } from './context.js';
+import { planPixels } from './pixels.js';
+import { planSegments, type Draft } from './segments.js';
+import { sequence } from './sequence.js';
+import type { Action, Plan, PlanSource, Summary, Target, LiveState } from './types.js';
+
+export interface PlanInput {
+  desired: Desired;
+  live: LiveState;
+  config: ProjectConfig;
+  target: Target;
+  source: PlanSource;
+  /** Read calls it took to get `live` (the client counts them). */
+  reads: number;
+  /** When `live` was read, ISO 8601. Passed in: the planner has no clock. */
+  createdAt: string;
+}
+
+const KIND_ORDER = { Segment: 0, ConversionPixel: 1, LineItemPixels: 2 } as const;
+
+/** Desired + live -> plan. Pure: no I/O, no clock; the same input always gives the same plan. */
+export function buildPlan(input: PlanInput): Plan {
+  const ctx = createContext(input.desired, input.live, input.config);
+  const parts = [planSegments(ctx), planPixels(ctx), planBindings(ctx)];
+  const drafts = parts.flatMap((p) => p.drafts);
+  const unchanged = parts.reduce((n, p) => n + p.unchanged, 0);
+
+  const byAddress = new Map(drafts.map((d) => [d.address, d]));
+  const { batches, cyclic } = sequence(drafts, (d) => d.depends_on.map((a) => byAddress.get(a)).filter((x): x is Draft => !!x));
+  for (const draft of cyclic) {
+    ctx.errors.push({ code: 'dependency-cycle', message: `${draft.address} is part of a dependency cycle: ${draft.depends_on.join(', ')}`, address: draft.address });
+  }
+  const actions: Action[] = batches.flatMap((batch, i) => batch.map((draft) => ({ ...draft, wave: i + 1 })));
+  actions.sort((a, b) => a.wave - b.wave || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || compareText(a.address, b.address));
+
+  const summary = summarize(actions, unchanged, input.reads);
+  const guards = { ...input.config.guards };
+  return {
+    format_version: 1,
+    target: input.target,
+    source: input.source,
+    created_at: input.createdAt,
+    summary,
+    actions,
+    warnings: guardWarnings(summary, guards),
+    errors: ctx.errors,
+    guards,
+  };
+}
+
+function summarize(actions: Action[], unchanged: number, reads: number): Summary {
+  const summary: Summary = { create: 0, update: 0, delete: 0, adopt: 0, deactivate: 0, unchanged, reads, writes: actions.length };
+  for (const action of actions) summary[action.action]++;
+  return summary;
+}
+
+/** The guard checks, shared by the plan (to warn) and apply (to refuse before the first write). */
+export function guardViolations(summary: Summary, guards: Plan['guards']): string[] {
+  const out: string[] = [];
+  const changes = summary.writes;
+  const deletes = summary.delete + summary.deactivate;
+  if (guards.max_changes !== undefined && changes > guards.max_changes) {
+    out.push(`${changes} changes exceed guards.max_changes (${guards.max_changes}); raise it in xandr-sync.yaml or pass --max-changes ${changes}`);
+  }
+  if (guards.max_deletes !== undefined && deletes > guards.max_deletes) {
+    out.push(`${deletes} deletions/deactivations exceed guards.max_deletes (${guards.max_deletes}); raise it in xandr-sync.yaml or pass --max-deletes ${deletes}`);
+  }
+  return out;
+}
+
+function guardWarnings(summary: Summary, guards: Plan['guards']): string[] {
+  return guardViolations(summary, guards).map((v) => `apply will refuse this plan: ${v}`);
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

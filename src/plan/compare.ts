@@ -1,0 +1,70 @@
+import jsonpatch from 'fast-json-patch';
+import type { Change, Json } from './types.js';
+
+/**
+ * Field comparison under the plan's rules (DESIGN.md section 5): only what the manifest declares is
+ * compared, and numbers compare by value whatever their JSON type (`"30.000000"` equals `30`).
+ */
+
+export function isPlainObject(value: unknown): value is { [key: string]: Json } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function numeric(value: unknown): number | null {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string' && /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(value)) return Number(value);
+  return null;
+}
+
+/**
+ * The live value reduced to the shape the desired value declares: keys the manifest does not mention
+ * are dropped (at every depth), missing ones read as null, and a numeric string where the manifest has
+ * a number becomes that number. Arrays are compared element by element.
+ */
+export function project(live: unknown, desired: Json): Json {
+  if (live === undefined) return null;
+  if (typeof desired === 'number') {
+    const n = numeric(live);
+    return n ?? (live as Json);
+  }
+  if (isPlainObject(desired)) {
+    if (!isPlainObject(live)) return (live ?? null) as Json;
+    const out: { [key: string]: Json } = {};
+    for (const key of Object.keys(desired)) out[key] = project(live[key], desired[key]!);
+    return out;
+  }
+  if (Array.isArray(desired)) {
+    if (!Array.isArray(live)) return (live ?? null) as Json;
+    return live.map((item, i) => (i < desired.length ? project(item, desired[i]!) : (item as Json)));
+  }
+  return (live ?? null) as Json;
+}
+
+export function sameValue(live: unknown, desired: Json): boolean {
+  return jsonpatch.compare({ v: project(live, desired) }, { v: desired }).length === 0;
+}
+
+/**
+ * The RFC 6902 operations that turn the projected live fields into the desired ones, sorted by path so
+ * that renderers show them in a stable order.
+ */
+export function diffFields(live: Record<string, unknown>, desired: Record<string, Json>): { projected: { [key: string]: Json }; changes: Change[] } {
+  const projected: { [key: string]: Json } = {};
+  for (const key of Object.keys(desired)) projected[key] = project(live[key], desired[key]!);
+  const changes = (jsonpatch.compare(projected, desired) as Change[])
+    .map((op) => ({ op: op.op, path: op.path, ...(op.op === 'remove' ? {} : { value: op.value as Json }) }))
+    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { projected, changes };
+}
+
+/** Top-level fields touched by a list of changes (`/querystring_mapping/param` -> `querystring_mapping`). */
+export function changedFields(changes: Change[]): string[] {
+  const fields = new Set<string>();
+  for (const change of changes) fields.add(jsonpatch.unescapePathComponent(change.path.split('/')[1] ?? ''));
+  return [...fields];
+}
+
+/** A copy in which every change has been applied (used to show the result and in tests). */
+export function applyChanges<T>(document: T, changes: Change[]): T {
+  return jsonpatch.applyPatch(jsonpatch.deepClone(document), changes as jsonpatch.Operation[], false, false).newDocument;
+}

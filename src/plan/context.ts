@@ -1,0 +1,62 @@
+import type { Desired, Manifest, PixelManifest, ProjectConfig } from '../manifest/types.js';
+import type { LiveAdvertiser, LiveLineItem, LivePixel, LiveSegment } from '../xandr/types.js';
+import type { LiveState, PlanError, Ref } from './types.js';
+
+/** Lookups over the live state, built once per plan; codes are keyed lower-case (Xandr ignores case). */
+export interface PlanContext {
+  desired: Desired;
+  live: LiveState;
+  config: ProjectConfig;
+  errors: PlanError[];
+  segmentById: Map<number, LiveSegment>;
+  segmentByCode: Map<string, LiveSegment>;
+  pixelById: Map<number, LivePixel>;
+  /** `${advertiserId}/${lower-case code}` */
+  pixelByCode: Map<string, LivePixel>;
+  lineItemById: Map<number, LiveLineItem>;
+  advertiserById: Map<number, LiveAdvertiser>;
+  /** The id each desired pixel has, or will have after apply (a Ref). Filled by the pixel planner. */
+  pixelIds: Map<PixelManifest, number | Ref>;
+}
+
+export function createContext(desired: Desired, live: LiveState, config: ProjectConfig): PlanContext {
+  const segmentByCode = new Map<string, LiveSegment>();
+  for (const segment of live.segments) if (segment.code) segmentByCode.set(segment.code.toLowerCase(), segment);
+  const pixelByCode = new Map<string, LivePixel>();
+  for (const pixel of live.pixels) if (pixel.code) pixelByCode.set(pixelKey(pixel.advertiser_id, pixel.code), pixel);
+  return {
+    desired,
+    live,
+    config,
+    errors: [],
+    segmentById: new Map(live.segments.map((s) => [s.id, s])),
+    segmentByCode,
+    pixelById: new Map(live.pixels.map((p) => [p.id, p])),
+    pixelByCode,
+    lineItemById: new Map(live.lineItems.map((li) => [li.id, li])),
+    advertiserById: new Map(live.advertisers.map((a) => [a.id, a])),
+    pixelIds: new Map(),
+  };
+}
+
+export function pixelKey(advertiserId: number, code: string): string {
+  return `${advertiserId}/${code.toLowerCase()}`;
+}
+
+/** Records a plan error positioned at a manifest field (or at the document when the field has no position). */
+export function fail(ctx: PlanContext, manifest: Manifest, code: string, message: string, field?: string): void {
+  const at = (field && manifest.source.fields?.[field]) || manifest.source;
+  ctx.errors.push({ code, message, address: manifest.address, file: at.file, line: at.line, column: at.column });
+}
+
+/** The advertiser exists (and was read); otherwise an error on the manifest that names it. */
+export function checkAdvertiser(ctx: PlanContext, manifest: Manifest, advertiserId: number | null | undefined): boolean {
+  if (advertiserId === undefined || advertiserId === null) return true;
+  if (ctx.advertiserById.has(advertiserId)) return true;
+  fail(ctx, manifest, 'unknown-advertiser', `advertiser ${advertiserId} does not exist in member ${ctx.live.memberId} (or this user cannot see it)`, '/advertiser_id');
+  return false;
+}
+
+export function isRef(value: unknown): value is Ref {
+  return typeof value === 'object' && value !== null && typeof (value as Ref).ref === 'string';
+}

@@ -1,0 +1,115 @@
+/**
+ * The plan: what will change in Xandr and why, as data. Renderers (text, markdown, json) and the executor
+ * all read this model; `schemas/plan.schema.json` is the contract of its JSON form (DESIGN.md section 5).
+ */
+import type { Kind, SourceRef } from '../manifest/types.js';
+import type { LiveAdvertiser, LiveLineItem, LivePixel, LiveSegment } from '../xandr/types.js';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** What the planner read from Xandr. Built by apply/read-live.ts; the planner never does I/O itself. */
+export interface LiveState {
+  memberId: number;
+  /** Every segment in scope (the member, or the advertisers of a shard). */
+  segments: LiveSegment[];
+  /** Every pixel of `pixelAdvertisers`. */
+  pixels: LivePixel[];
+  pixelAdvertisers: number[];
+  /** The line items the manifests refer to (and, when pruning, those that use a pixel being removed). */
+  lineItems: LiveLineItem[];
+  /** The advertisers the manifests refer to that exist. */
+  advertisers: LiveAdvertiser[];
+  /** Advertisers whose segments were listed; null means the whole member. */
+  segmentAdvertisers: number[] | null;
+}
+
+export type ActionKind = 'create' | 'update' | 'adopt' | 'deactivate' | 'delete';
+
+/** An RFC 6902 operation against the live object's owned fields (`live` below). */
+export interface Change {
+  op: 'add' | 'replace' | 'remove';
+  path: string;
+  value?: Json;
+}
+
+/** Stands for the id of an object that does not exist until an earlier wave creates it. */
+export interface Ref {
+  ref: string;
+}
+
+export interface PlannedRequest {
+  method: 'POST' | 'PUT' | 'DELETE';
+  /** `/segment`, `/pixel`, `/line-item`. */
+  path: string;
+  query: Record<string, number | string | Ref>;
+  body: Json | null;
+}
+
+export interface Action {
+  /** `Segment/retargeting-segment`, `LineItemPixels/line-item-205`; prune actions use `Kind/<live code>`. */
+  address: string;
+  kind: Kind;
+  action: ActionKind;
+  /** 1-based. Everything in a wave may run at once; a wave starts when the one before it has finished. */
+  wave: number;
+  request: PlannedRequest;
+  changes: Change[];
+  /** Addresses of the actions that must succeed first. */
+  depends_on: string[];
+  /** The live object's owned fields when planned (null for a create): apply of a saved plan checks it. */
+  live: Json;
+  warnings: string[];
+  /** The live id of the object changed (null for a create). */
+  id: number | null;
+  /** The manifest that asked for it (absent for prune actions). */
+  source?: SourceRef;
+}
+
+export interface PlanError {
+  /** Stable kebab-case code, like the manifest diagnostics. */
+  code: string;
+  message: string;
+  address?: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+export interface Target {
+  /** `xandr` for an API (the real one or a compatible endpoint), `sandbox` for the embedded emulator. */
+  kind: 'xandr' | 'sandbox';
+  api_url: string;
+  member_id: number;
+}
+
+export interface PlanSource {
+  paths: string[];
+  git: { commit: string; dirty: boolean } | null;
+}
+
+export interface Summary {
+  create: number;
+  update: number;
+  delete: number;
+  adopt: number;
+  deactivate: number;
+  unchanged: number;
+  reads: number;
+  writes: number;
+}
+
+export interface Plan {
+  format_version: 1;
+  target: Target;
+  source: PlanSource;
+  /** When the live state was read (ISO 8601), given by the caller. */
+  created_at: string;
+  summary: Summary;
+  actions: Action[];
+  /** Warnings about the plan as a whole (guards, prune refusals). Per-object ones are on the actions. */
+  warnings: string[];
+  /** Things Xandr would refuse at apply time. A plan with errors is never applied. */
+  errors: PlanError[];
+  /** Guard limits in force when planned, so apply can enforce them on a saved plan too. */
+  guards: { max_changes?: number; max_deletes?: number };
+}

@@ -117,9 +117,12 @@ export class XandrClient {
       let res: HttpResponse | null = null;
       let transportError: TransportError | null = null;
       try {
-        res = await this.transport.send({ ...spec, headers: { authorization: token }, signal: spec.signal });
+        // A write already on the wire is allowed to finish (cancelling it would leave its outcome
+        // unknown); the signal stops reads and anything still waiting.
+        const signal = spec.method === 'GET' ? spec.signal : undefined;
+        res = await this.transport.send({ ...spec, headers: { authorization: token }, signal });
       } catch (error) {
-        if (spec.signal?.aborted) throw new XandrAbortedError(`cancelled: ${spec.method} /${spec.service}`, this.facts(spec));
+        if (spec.method === 'GET' && spec.signal?.aborted) throw new XandrAbortedError(`cancelled: ${spec.method} /${spec.service}`, this.facts(spec));
         if (!(error instanceof TransportError)) throw error;
         transportError = error;
       } finally {

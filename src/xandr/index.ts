@@ -8,5 +8,6 @@ export * from './segments.js';
 export * from './pixels.js';
 export * from './line-items.js';
 export * from './accounts.js';
-export { PAGE_SIZE, type Written } from './service.js';
+export { PAGE_SIZE, responseId, type Written } from './service.js';
+export { extractObjects, type XandrBody } from './envelope.js';
 export { toNumber } from './normalize.js';

@@ -150,11 +150,16 @@ export async function deleteObject(client: XandrClient, service: string, query: 
 function written<T extends { id: number }>(body: XandrBody, shape: ServiceShape<T>, what: string): Written<T> {
   const raw = extractObjects(body, shape.singular, shape.plural)[0];
   const object = raw === undefined ? null : shape.normalize(raw);
-  const id = toNumber(body.id) ?? object?.id ?? null;
+  return { id: responseId(body, object?.id, what, shape.service), object };
+}
+
+/** The id a POST or PUT answered: the response's `id` (an int after POST, a string after PUT) or the object's. */
+export function responseId(body: XandrBody, objectId: number | undefined, what: string, service: string): number {
+  const id = toNumber(body.id) ?? objectId ?? null;
   if (id === null || !Number.isSafeInteger(id) || id <= 0) {
-    throw new XandrResponseError(`${what}: Xandr reported success but no id for the ${shape.singular}`, { service: shape.service });
+    throw new XandrResponseError(`${what}: Xandr reported success but no id`, { service });
   }
-  return { id, object };
+  return id;
 }
 
 function dedupe<T extends { id: number }>(objects: T[]): T[] {

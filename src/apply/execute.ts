@@ -1,0 +1,174 @@
+import { isRef, type Action, type Json, type Plan, type PlannedRequest } from '../plan/index.js';
+import {
+  extractObjects,
+  findPixelByCode,
+  findSegmentByCode,
+  responseId,
+  XandrApiError,
+  XandrError,
+  type CallSpec,
+  type XandrBody,
+  type XandrClient,
+} from '../xandr/index.js';
+
+export type OutcomeStatus = 'done' | 'failed' | 'skipped';
+
+export interface ActionOutcome {
+  address: string;
+  action: Action['action'];
+  wave: number;
+  status: OutcomeStatus;
+  /** The object's id after the action (the new id for a create). */
+  id: number | null;
+  /** For `failed`: what Xandr (or the network) said. */
+  error?: { message: string; code: string; status?: number; error_id?: string; error_code?: string };
+  /** For `skipped`: why (a failed dependency, a refused saved-plan entry, cancellation). */
+  reason?: string;
+}
+
+export interface ApplyReport {
+  outcomes: ActionOutcome[];
+  done: number;
+  failed: number;
+  skipped: number;
+  ok: boolean;
+}
+
+export interface ExecuteOptions {
+  client: XandrClient;
+  /** Stops scheduling new actions; writes already sent are allowed to finish. */
+  signal?: AbortSignal;
+  /** Actions not to run, with the reason (saved-plan entries whose object changed since). */
+  refused?: Map<string, string>;
+  onOutcome?: (outcome: ActionOutcome, progress: { finished: number; total: number }) => void;
+}
+
+/**
+ * Runs a plan wave by wave; inside a wave every action is issued at once and the client's rate budget
+ * paces them. A failed action skips everything that depends on it (transitively) and nothing else.
+ */
+export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<ApplyReport> {
+  const { client, signal } = options;
+  const ids = new Map<string, number>();
+  const status = new Map<string, OutcomeStatus>();
+  const outcomes: ActionOutcome[] = [];
+  const total = plan.actions.length;
+  const record = (outcome: ActionOutcome) => {
+    outcomes.push(outcome);
+    status.set(outcome.address, outcome.status);
+    if (outcome.id !== null) ids.set(outcome.address, outcome.id);
+    options.onOutcome?.(outcome, { finished: outcomes.length, total });
+  };
+
+  const waves = new Map<number, Action[]>();
+  for (const action of plan.actions) waves.set(action.wave, [...(waves.get(action.wave) ?? []), action]);
+  for (const wave of [...waves.keys()].sort((a, b) => a - b)) {
+    await Promise.all(
+      waves.get(wave)!.map(async (action) => {
+        const base = { address: action.address, action: action.action, wave: action.wave, id: action.id };
+        const refused = options.refused?.get(action.address);
+        if (refused) return record({ ...base, status: 'skipped', reason: refused });
+        const blocker = action.depends_on.find((dep) => status.get(dep) !== 'done');
+        if (blocker) {
+          return record({ ...base, status: 'skipped', reason: `depends on ${blocker}, which ${status.get(blocker) === 'failed' ? 'failed' : 'was not applied'}` });
+        }
+        if (signal?.aborted) return record({ ...base, status: 'skipped', reason: 'cancelled before it started' });
+        try {
+          const id = await perform(client, action, ids, signal);
+          record({ ...base, status: 'done', id });
+        } catch (error) {
+          if (!(error instanceof XandrError)) throw error;
+          if (error.code === 'XANDR_ABORTED') return record({ ...base, status: 'skipped', reason: 'cancelled before it was sent' });
+          record({ ...base, status: 'failed', error: describe(error) });
+        }
+      }),
+    );
+  }
+  const count = (s: OutcomeStatus) => outcomes.filter((o) => o.status === s).length;
+  const report = { outcomes: sortLike(plan, outcomes), done: count('done'), failed: count('failed'), skipped: count('skipped'), ok: false };
+  report.ok = report.failed === 0 && report.skipped === 0;
+  return report;
+}
+
+/** Sends one planned request, with refs replaced by the ids earlier waves produced. Returns the object's id. */
+async function perform(client: XandrClient, action: Action, ids: Map<string, number>, signal?: AbortSignal): Promise<number | null> {
+  const request = resolveRefs(action.request, ids);
+  const spec: CallSpec = {
+    method: request.method,
+    service: request.path.replace(/^\//, ''),
+    query: request.query as Record<string, number | string>,
+    body: request.body ?? undefined,
+    object: action.address,
+    signal,
+  };
+  if (request.method === 'POST') spec.recover = recoveryFor(client, request, signal);
+  try {
+    const body = await client.call(spec);
+    if (request.method === 'DELETE') return action.id;
+    const singular = spec.service;
+    const object = extractObjects(body, singular, `${singular}s`)[0] as { id?: unknown } | undefined;
+    const objectId = typeof object?.id === 'number' ? object.id : undefined;
+    return responseId(body, objectId ?? action.id ?? undefined, action.address, spec.service);
+  } catch (error) {
+    // A DELETE retried after a lost answer finds the object gone: that is the goal reached.
+    if (request.method === 'DELETE' && error instanceof XandrApiError && error.notFound) return action.id;
+    throw error;
+  }
+}
+
+/**
+ * How to find out whether a POST whose answer was lost created its object: by the code it carried.
+ * Segment codes are unique per member, pixel codes per advertiser.
+ */
+function recoveryFor(client: XandrClient, request: PlannedRequest, signal?: AbortSignal): CallSpec['recover'] {
+  const body = request.body as Record<string, Record<string, unknown>> | null;
+  if (request.path === '/segment') {
+    const code = body?.segment?.code;
+    if (typeof code !== 'string') return undefined;
+    return async () => found(await findSegmentByCode(client, code, signal));
+  }
+  if (request.path === '/pixel') {
+    const code = body?.pixel?.code;
+    const advertiserId = request.query.advertiser_id;
+    if (typeof code !== 'string' || typeof advertiserId !== 'number') return undefined;
+    return async () => found(await findPixelByCode(client, advertiserId, code, signal));
+  }
+  return undefined;
+}
+
+function found(object: { id: number } | null): XandrBody | null {
+  return object ? { status: 'OK', id: object.id } : null;
+}
+
+export function resolveRefs(request: PlannedRequest, ids: Map<string, number>): PlannedRequest {
+  const resolve = (value: Json): Json => {
+    if (isRef(value)) {
+      const id = ids.get(value.ref);
+      if (id === undefined) throw new Error(`no id for ${value.ref}: its action did not run first (a bug in the plan order)`);
+      return id;
+    }
+    if (Array.isArray(value)) return value.map(resolve);
+    if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolve(v)]));
+    return value;
+  };
+  return {
+    ...request,
+    query: resolve(request.query as unknown as Json) as PlannedRequest['query'],
+    body: request.body === null ? null : resolve(request.body),
+  };
+}
+
+function describe(error: XandrError): NonNullable<ActionOutcome['error']> {
+  return {
+    message: error.message,
+    code: error.code,
+    ...(error.status !== undefined ? { status: error.status } : {}),
+    ...(error.errorId !== undefined ? { error_id: error.errorId } : {}),
+    ...(error.errorCode !== undefined ? { error_code: error.errorCode } : {}),
+  };
+}
+
+function sortLike(plan: Plan, outcomes: ActionOutcome[]): ActionOutcome[] {
+  const order = new Map(plan.actions.map((a, i) => [a.address, i]));
+  return [...outcomes].sort((a, b) => order.get(a.address)! - order.get(b.address)!);
+}

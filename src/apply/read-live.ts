@@ -1,0 +1,93 @@
+import type { Desired } from '../manifest/types.js';
+import type { LiveState } from '../plan/types.js';
+import {
+  findLineItemByCode,
+  getAdvertisers,
+  getLineItems,
+  getMember,
+  listLineItems,
+  listPixels,
+  listSegments,
+  XandrError,
+  type LiveLineItem,
+  type LiveSegment,
+  type XandrClient,
+} from '../xandr/index.js';
+
+export interface ReadOptions {
+  /** From xandr-sync.yaml; checked against the logged-in user's member. */
+  memberId?: number;
+  /** A shard: read (and plan) only these advertisers' objects. */
+  advertisers?: number[];
+  signal?: AbortSignal;
+}
+
+/** A configuration error found while reading (wrong member): not a bug, not an API failure. */
+export class TargetMismatchError extends XandrError {
+  readonly code = 'TARGET_MISMATCH';
+}
+
+/**
+ * Everything the planner needs, in as few reads as Xandr allows: one page of 100 per service and scope,
+ * id lists of 100, all of it issued together and paced by the rate budget.
+ */
+export async function readLive(client: XandrClient, desired: Desired, options: ReadOptions = {}): Promise<LiveState> {
+  const { signal } = options;
+  const member = await getMember(client, signal);
+  if (options.memberId !== undefined && options.memberId !== member.id) {
+    throw new TargetMismatchError(
+      `xandr-sync.yaml says member_id ${options.memberId}, but these credentials belong to member ${member.id}; refusing to plan against the wrong member`,
+    );
+  }
+
+  const advertiserIds = new Set<number>();
+  for (const s of desired.segments) if (typeof s.spec.advertiser_id === 'number') advertiserIds.add(s.spec.advertiser_id);
+  const pixelAdvertisers = new Set<number>();
+  for (const p of desired.pixels) pixelAdvertisers.add(p.spec.advertiser_id);
+  for (const b of desired.bindings) pixelAdvertisers.add(b.spec.advertiser_id);
+  for (const id of pixelAdvertisers) advertiserIds.add(id);
+  const shard = options.advertisers;
+  if (shard) for (const id of shard) advertiserIds.add(id);
+
+  const lineItemIds = desired.bindings.map((b) => b.spec.line_item_id).filter((id): id is number => id !== undefined);
+  const codesByAdvertiser = new Map<number, string[]>();
+  for (const b of desired.bindings) {
+    if (b.spec.line_item_code === undefined) continue;
+    const codes = codesByAdvertiser.get(b.spec.advertiser_id) ?? [];
+    codes.push(b.spec.line_item_code);
+    codesByAdvertiser.set(b.spec.advertiser_id, codes);
+  }
+
+  const segmentsRead: Promise<LiveSegment[]> = shard
+    ? Promise.all(shard.map((advertiserId) => listSegments(client, { advertiserId }, signal))).then((lists) => lists.flat())
+    : listSegments(client, { memberId: member.id }, signal);
+  const [advertisers, segments, pixelLists, byId, byCode] = await Promise.all([
+    getAdvertisers(client, [...advertiserIds], signal),
+    segmentsRead,
+    Promise.all([...pixelAdvertisers].map((id) => listPixels(client, id, signal))),
+    getLineItems(client, lineItemIds, signal),
+    Promise.all([...codesByAdvertiser].map(([advertiserId, codes]) => lineItemsByCode(client, advertiserId, codes, signal))),
+  ]);
+
+  const lineItems = new Map<number, LiveLineItem>();
+  for (const li of [...byId, ...byCode.flat()]) lineItems.set(li.id, li);
+  return {
+    memberId: member.id,
+    segments,
+    pixels: pixelLists.flat(),
+    pixelAdvertisers: [...pixelAdvertisers],
+    lineItems: [...lineItems.values()],
+    advertisers,
+    segmentAdvertisers: shard ?? null,
+  };
+}
+
+/** A few codes are cheaper looked up one by one; many are cheaper as one listing of the advertiser. */
+async function lineItemsByCode(client: XandrClient, advertiserId: number, codes: string[], signal?: AbortSignal): Promise<LiveLineItem[]> {
+  if (codes.length <= 3) {
+    const found = await Promise.all(codes.map((code) => findLineItemByCode(client, advertiserId, code, signal)));
+    return found.filter((li): li is LiveLineItem => li !== null);
+  }
+  const wanted = new Set(codes.map((c) => c.toLowerCase()));
+  return (await listLineItems(client, advertiserId, signal)).filter((li) => li.code !== null && wanted.has(li.code.toLowerCase()));
+}

@@ -1,0 +1,67 @@
+import type { Writable } from 'node:stream';
+import type { Style } from '../cli/style.js';
+import type { Action, Plan, PlanError } from '../plan/types.js';
+import { ACTION_SIGN, describeChanges, liveLabel, requestLine } from './values.js';
+
+/** The plan for a terminal or a log, Terraform-like: one block per action, then one summary line. */
+export function renderPlanText(plan: Plan, out: Writable, style: Style): void {
+  const write = (line = '') => out.write(`${line}\n`);
+  if (plan.errors.length > 0) {
+    for (const error of plan.errors) write(style.red(formatPlanError(error)));
+    write();
+    write(style.red(`Plan failed: ${plan.errors.length} error${plural(plan.errors.length)}. Nothing will be written to Xandr.`));
+    return;
+  }
+  if (plan.actions.length > 0) {
+    write(`xandr-sync will make these changes (${targetLabel(plan)}):`);
+    write();
+    for (const action of plan.actions) renderAction(action, write, style);
+  }
+  for (const warning of plan.warnings) write(style.yellow(`Warning: ${warning}`));
+  if (plan.warnings.length) write();
+  write(summaryLine(plan, style));
+}
+
+function renderAction(action: Action, write: (line?: string) => void, style: Style): void {
+  const sign = ACTION_SIGN[action.action];
+  const colour = sign === '+' ? style.green : sign === '-' ? style.red : style.yellow;
+  const what = liveLabel(action);
+  write(`  ${colour(`${sign} ${action.action}`)} ${style.bold(action.address)}${what ? style.dim(`  (${what})`) : ''}`);
+  write(style.dim(`      ${requestLine(action)}${action.depends_on.length ? `  after ${action.depends_on.join(', ')}` : ''}`));
+  const lines = describeChanges(action);
+  const width = Math.min(32, Math.max(0, ...lines.map((l) => l.label.length)));
+  for (const line of lines) {
+    const label = line.label.padEnd(width);
+    const lineColour = line.sign === '+' ? style.green : line.sign === '-' ? style.red : style.yellow;
+    if (line.sign === '~') write(`      ${lineColour('~')} ${label}  ${line.before} -> ${line.after}`);
+    else if (line.sign === '+') write(`      ${lineColour('+')} ${label}  ${line.after}`);
+    else write(`      ${lineColour('-')} ${label}  ${style.dim(`(was ${line.before})`)}`);
+  }
+  for (const warning of action.warnings) write(`      ${style.yellow(`! ${warning}`)}`);
+  write();
+}
+
+export function summaryLine(plan: Plan, style: Style): string {
+  const s = plan.summary;
+  if (plan.actions.length === 0) {
+    return style.green(`No changes. Xandr matches the manifests (${s.unchanged} object${plural(s.unchanged)} checked, ${s.reads} read${plural(s.reads)}).`);
+  }
+  const parts = [`${s.create} to create`, `${s.update} to update`];
+  if (s.adopt) parts.push(`${s.adopt} to adopt`);
+  if (s.deactivate) parts.push(`${s.deactivate} to deactivate`);
+  parts.push(`${s.delete} to delete`);
+  return `${style.bold('Plan:')} ${parts.join(', ')}; ${s.unchanged} unchanged. ${s.reads} read${plural(s.reads)}, ${s.writes} write${plural(s.writes)}.`;
+}
+
+export function formatPlanError(error: PlanError): string {
+  const where = error.file ? `${error.file}:${error.line ?? 1}:${error.column ?? 1}: ` : '';
+  return `${where}error ${error.code} ${error.message}`;
+}
+
+export function targetLabel(plan: Plan): string {
+  return plan.target.kind === 'sandbox' ? `embedded sandbox, member ${plan.target.member_id}` : `${plan.target.api_url}, member ${plan.target.member_id}`;
+}
+
+function plural(n: number): string {
+  return n === 1 ? '' : 's';
+}

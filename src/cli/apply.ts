@@ -1,10 +1,175 @@
-import type { Command } from './io.js';
+import { createInterface } from 'node:readline';
+import { resolve } from 'node:path';
+import { executePlan, type ApplyReport } from '../apply/execute.js';
+import { acquireLock, lockDir } from '../apply/lock.js';
+import { findStaleActions, readSavedPlan, SavedPlanError } from '../apply/saved-plan.js';
+import { guardViolations, type Plan } from '../plan/index.js';
+import { renderApplyJson, renderApplyText } from '../render/apply-report.js';
+import { renderPlanText } from '../render/plan-text.js';
+import { getMember } from '../xandr/index.js';
+import { systemClock } from '../xandr/clock.js';
+import { integer, oneOf, parseCommandArgs } from './args.js';
+import { EXIT_ERROR, EXIT_OK, ReportedFailure, UsageError, type Command, type CommandIO } from './io.js';
+import { Progress } from './progress.js';
+import { normalizeSandboxFlag, planFromManifests, sandboxOption, targetFlags } from './reconcile.js';
+import { plainStyle, styleFor, type Style } from '../render/style.js';
+import { connect, type Connection } from './target.js';
 
-// Placeholder until the apply command lands; replaced by its issue's work.
+const USAGE = `Usage: xandr-sync apply [PATH...] [options]
+       xandr-sync apply --plan FILE [options]
+
+Plans, shows the plan, and makes the changes in Xandr. On a terminal it asks first; without one it
+refuses unless --auto-approve is given. With --plan it applies a plan saved by 'plan --out', refusing
+each object that changed in Xandr since that plan was made.
+
+Options:
+  --plan FILE            apply this saved plan instead of planning now
+  --auto-approve         do not ask (required without a terminal)
+  --format text|json     text (default), or json: each action's outcome, for CI to keep
+  --max-changes N        refuse before the first write when the plan has more than N changes
+  --max-deletes N        refuse before the first write when the plan deletes or deactivates more than N
+  --advertiser ID        plan and apply only this advertiser's objects (repeatable)
+  --api-url URL          the API to apply to (default XANDR_API_URL, then https://api.appnexus.com)
+  --sandbox[=FILE]       apply to the embedded sandbox (default state .xandr-sync/sandbox.json)
+
+Exit codes: 0 everything applied (or nothing to do), 1 any error, refusal or partial apply.`;
+
 export const applyCommand: Command = {
-  summary: 'apply',
-  usage: 'Usage: xandr-sync apply',
-  async run() {
-    throw Object.assign(new Error("'apply' is not built yet"), { code: 'NOT_BUILT' });
+  summary: 'make the changes in Xandr',
+  usage: USAGE,
+  async run(io) {
+    const { values, positionals } = parseCommandArgs(normalizeSandboxFlag(io.argv), {
+      plan: { type: 'string' },
+      'auto-approve': { type: 'boolean' },
+      format: { type: 'string' },
+      'max-changes': { type: 'string' },
+      'max-deletes': { type: 'string' },
+      ...targetFlags,
+    });
+    const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');
+    const errStyle = styleFor(io.stderr, io.env);
+    const outStyle = format === 'text' ? styleFor(io.stdout, io.env) : plainStyle;
+    const advertisers = (values.advertiser ?? []).map((a) => integer('advertiser', a, 1)!);
+    const guardFlags = {
+      max_changes: integer('max-changes', values['max-changes'], 0),
+      max_deletes: integer('max-deletes', values['max-deletes'], 0),
+    };
+
+    let plan: Plan;
+    let connection: Connection;
+    let refused = new Map<string, string>();
+    if (values.plan !== undefined) {
+      if (positionals.length > 0) throw new UsageError('give either PATH or --plan FILE, not both');
+      plan = readSavedPlan(resolve(io.cwd, values.plan));
+      connection = await connect(io, { apiUrl: values['api-url'], sandbox: sandboxOption(values.sandbox), config: defaultConfig() });
+      try {
+        await checkTarget(plan, connection, io.stopSignal);
+        refused = await findStaleActions(plan, connection.client, io.stopSignal);
+      } catch (error) {
+        await connection.close();
+        throw error;
+      }
+    } else {
+      ({ plan, connection } = await planFromManifests(io, positionals, errStyle, {
+        apiUrl: values['api-url'],
+        sandbox: sandboxOption(values.sandbox),
+        advertisers: advertisers.length ? advertisers : undefined,
+        progress: format === 'text',
+      }));
+    }
+
+    try {
+      if (format === 'text') renderPlanText(plan, io.stdout, outStyle);
+      if (plan.errors.length > 0) {
+        if (format === 'json') io.stdout.write(`${JSON.stringify({ format_version: 1, ok: false, errors: plan.errors }, null, 2)}\n`);
+        return EXIT_ERROR;
+      }
+      for (const [address, reason] of refused) io.stderr.write(errStyle.yellow(`Refusing ${address}: ${reason}\n`));
+      if (plan.actions.length === 0) {
+        if (format === 'json') io.stdout.write(renderApplyJson(emptyReport(), plan.target));
+        return EXIT_OK;
+      }
+      const violations = guardViolations(plan.summary, { ...plan.guards, ...definedOnly(guardFlags) });
+      if (violations.length > 0) {
+        for (const v of violations) io.stderr.write(errStyle.red(`error: guard: ${v}\n`));
+        io.stderr.write('Nothing was written to Xandr.\n');
+        throw new ReportedFailure(EXIT_ERROR);
+      }
+      if (!values['auto-approve']) await confirm(io, plan, errStyle);
+
+      const lock = acquireLock(`${connection.lockKey}|member ${plan.target.member_id}`, `xandr-sync apply${values.plan ? ` --plan ${values.plan}` : ''}`, lockDir(io.env));
+      let report: ApplyReport;
+      const started = Date.now();
+      try {
+        report = await run(io, plan, connection, refused, format === 'text');
+      } finally {
+        lock.release();
+      }
+      if (format === 'json') io.stdout.write(renderApplyJson(report, plan.target));
+      else renderApplyText(report, io.stdout, outStyle, Date.now() - started);
+      return report.ok ? EXIT_OK : EXIT_ERROR;
+    } finally {
+      await connection.close();
+    }
   },
 };
+
+async function run(io: CommandIO, plan: Plan, connection: Connection, refused: Map<string, string>, showProgress: boolean): Promise<ApplyReport> {
+  const progress = new Progress(io.stderr, systemClock, showProgress);
+  let failed = 0;
+  try {
+    return await executePlan(plan, {
+      client: connection.client,
+      signal: io.stopSignal,
+      refused,
+      onOutcome: (outcome, { finished, total }) => {
+        if (outcome.status === 'failed') failed++;
+        const eta = connection.client.budget.estimateMs('write', total - finished);
+        progress.update('Applying', finished, total, eta, failed ? `${failed} failed` : '');
+      },
+    });
+  } finally {
+    progress.done();
+  }
+}
+
+/** A saved plan is only ever applied to the target it was made for. */
+async function checkTarget(plan: Plan, connection: Connection, signal: AbortSignal): Promise<void> {
+  const here = connection.target;
+  if (plan.target.kind !== here.kind || plan.target.api_url !== here.api_url) {
+    throw new SavedPlanError(
+      `this plan was made for ${plan.target.kind} ${plan.target.api_url} (member ${plan.target.member_id}), not for ${here.kind} ${here.api_url}; refusing to apply it here`,
+    );
+  }
+  const member = await getMember(connection.client, signal);
+  if (member.id !== plan.target.member_id) {
+    throw new SavedPlanError(`this plan was made for member ${plan.target.member_id}, but these credentials belong to member ${member.id}; refusing to apply it`);
+  }
+}
+
+async function confirm(io: CommandIO, plan: Plan, style: Style): Promise<void> {
+  if (!io.stdin.isTTY) {
+    io.stderr.write(style.red('error: refusing to apply without a terminal to confirm on; review the plan and pass --auto-approve\n'));
+    throw new ReportedFailure(EXIT_ERROR);
+  }
+  const where = plan.target.kind === 'sandbox' ? 'the embedded sandbox' : `${plan.target.api_url} (member ${plan.target.member_id})`;
+  const rl = createInterface({ input: io.stdin, output: io.stderr });
+  const answer = await new Promise<string>((done) => rl.question(`\nApply ${plan.actions.length} change(s) to ${where}? Only 'yes' is accepted: `, done));
+  rl.close();
+  if (answer.trim() !== 'yes') {
+    io.stderr.write('Apply cancelled; nothing was written to Xandr.\n');
+    throw new ReportedFailure(EXIT_ERROR);
+  }
+}
+
+function emptyReport(): ApplyReport {
+  return { outcomes: [], done: 0, failed: 0, skipped: 0, ok: true };
+}
+
+function defaultConfig() {
+  return { file: null, manifests: [], prune: 'none' as const, allow_empty_prune: false, guards: {}, rate: {} };
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

@@ -30,6 +30,18 @@ export class UsageError extends Error {
   }
 }
 
+/**
+ * The command has already told the user what went wrong (diagnostics, a failed apply report): main()
+ * exits with `exitCode` and prints nothing more.
+ */
+export class ReportedFailure extends Error {
+  readonly code = 'REPORTED';
+  constructor(readonly exitCode = 1) {
+    super('reported');
+    this.name = 'ReportedFailure';
+  }
+}
+
 /** Exit codes of DESIGN.md section 4. */
 export const EXIT_OK = 0;
 export const EXIT_ERROR = 1;

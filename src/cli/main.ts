@@ -1,7 +1,7 @@
 import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
-import { EXIT_ERROR, EXIT_OK, UsageError, type Command, type CommandIO } from './io.js';
-import { Redactor } from './redact.js';
+import { EXIT_ERROR, EXIT_OK, ReportedFailure, UsageError, type Command, type CommandIO } from './io.js';
+import { redactor } from './redact.js';
 
 /** Commands load lazily so that `xandr-sync validate` does not pay for undici or simple-git. */
 const commands: Record<string, () => Promise<Command>> = {
@@ -12,8 +12,6 @@ const commands: Record<string, () => Promise<Command>> = {
   import: async () => (await import('./import.js')).importCommand,
   sandbox: async () => (await import('./sandbox.js')).sandboxCommand,
 };
-
-export const redactor = new Redactor();
 
 const VERSION = '0.1.0';
 
@@ -80,8 +78,12 @@ export async function main(argv: string[], io?: Partial<CommandIO>): Promise<num
       }
     }
   } catch (error) {
-    stderr.write(`${describeError(error, name)}\n`);
-    code = EXIT_ERROR;
+    if (error instanceof ReportedFailure) {
+      code = error.exitCode;
+    } else {
+      stderr.write(`${describeError(error, name)}\n`);
+      code = EXIT_ERROR;
+    }
   } finally {
     if (ownsProcess) {
       process.off('SIGINT', onSignal);

@@ -1,10 +1,56 @@
-import type { Command } from './io.js';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { renderPlanJson } from '../render/plan-json.js';
+import { renderPlanMarkdown } from '../render/plan-markdown.js';
+import { renderPlanText } from '../render/plan-text.js';
+import { integer, oneOf, parseCommandArgs } from './args.js';
+import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type Command } from './io.js';
+import { normalizeSandboxFlag, planFromManifests, sandboxOption, targetFlags } from './reconcile.js';
+import { plainStyle, styleFor } from '../render/style.js';
 
-// Placeholder until the plan command lands; replaced by its issue's work.
+const USAGE = `Usage: xandr-sync plan [PATH...] [options]
+
+Reads the manifests and the live state in Xandr and shows what apply would change. Writes nothing.
+
+Options:
+  --format text|markdown|json   output format (default text)
+  --out FILE                    also save the plan as JSON, for 'apply --plan FILE'
+  --detailed-exitcode           exit 2 when there are changes, 0 when there are none
+  --advertiser ID               plan only this advertiser's objects (repeatable; a shard)
+  --api-url URL                 the API to plan against (default XANDR_API_URL, then https://api.appnexus.com)
+  --sandbox[=FILE]              plan against the embedded sandbox (default state .xandr-sync/sandbox.json)
+
+Exit codes: 0 success, 1 error, 2 changes present (with --detailed-exitcode).`;
+
 export const planCommand: Command = {
-  summary: 'plan',
-  usage: 'Usage: xandr-sync plan',
-  async run() {
-    throw Object.assign(new Error("'plan' is not built yet"), { code: 'NOT_BUILT' });
+  summary: 'show what would change in Xandr',
+  usage: USAGE,
+  async run(io) {
+    const { values, positionals } = parseCommandArgs(normalizeSandboxFlag(io.argv), {
+      format: { type: 'string' },
+      out: { type: 'string' },
+      'detailed-exitcode': { type: 'boolean' },
+      ...targetFlags,
+    });
+    const format = oneOf('format', values.format, ['text', 'markdown', 'json'] as const, 'text');
+    const advertisers = (values.advertiser ?? []).map((a) => integer('advertiser', a, 1)!);
+    const style = format === 'text' ? styleFor(io.stdout, io.env) : plainStyle;
+    const { connection, plan } = await planFromManifests(io, positionals, styleFor(io.stderr, io.env), {
+      apiUrl: values['api-url'],
+      sandbox: sandboxOption(values.sandbox),
+      advertisers: advertisers.length ? advertisers : undefined,
+      progress: format === 'text',
+    });
+    await connection.close();
+
+    if (format === 'json') io.stdout.write(renderPlanJson(plan));
+    else if (format === 'markdown') io.stdout.write(renderPlanMarkdown(plan, { writesPerMinute: connection.budget.writesPerMinute }));
+    else renderPlanText(plan, io.stdout, style);
+
+    // Like terraform, a plan with errors is not saved: there is nothing it could apply.
+    if (values.out && plan.errors.length === 0) writeFileSync(resolve(io.cwd, values.out), renderPlanJson(plan), { mode: 0o600 });
+    if (plan.errors.length > 0) return EXIT_ERROR;
+    if (values['detailed-exitcode'] && plan.actions.length > 0) return EXIT_CHANGES;
+    return EXIT_OK;
   },
 };

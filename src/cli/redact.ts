@@ -41,3 +41,6 @@ export class Redactor {
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** The process's redactor: main() wraps stdout and stderr with it; commands register secrets with it. */
+export const redactor = new Redactor();

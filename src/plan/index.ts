@@ -4,3 +4,4 @@ export { applyChanges, sameValue, project } from './compare.js';
 export { isRef } from './context.js';
 export { sequence } from './sequence.js';
 export type * from './types.js';
+export { changedSince } from './staleness.js';

@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { Style } from '../cli/style.js';
+import type { Style } from './style.js';
 import type { Action, Plan, PlanError } from '../plan/types.js';
 import { ACTION_SIGN, describeChanges, liveLabel, requestLine } from './values.js';
 

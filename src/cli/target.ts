@@ -1,0 +1,118 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import type { ProjectConfig } from '../manifest/types.js';
+import type { Target } from '../plan/types.js';
+import { DEFAULT_API_URL, XandrClient, type BudgetLimits, type ClientEvent } from '../xandr/index.js';
+import type { CommandIO } from './io.js';
+import { redactor } from './redact.js';
+import { UsageError } from './io.js';
+
+export const DEFAULT_SANDBOX_STATE = '.xandr-sync/sandbox.json';
+
+export interface ConnectOptions {
+  /** --api-url */
+  apiUrl?: string;
+  /** --sandbox (true) or --sandbox=FILE */
+  sandbox?: string | boolean;
+  config: ProjectConfig;
+  onEvent?: (event: ClientEvent) => void;
+  /** Say which target is used, on stderr (off for machine formats that want a quiet stderr? no: stderr is for people). */
+  announce?: boolean;
+}
+
+export interface Connection {
+  client: XandrClient;
+  /** The target without the member (known once the member has been read). */
+  target: Omit<Target, 'member_id'>;
+  budget: BudgetLimits;
+  /** Identifies the target across processes, for the apply lock (absolute for the embedded sandbox). */
+  lockKey: string;
+  close(): Promise<void>;
+}
+
+/** The embedded sandbox runs without throttling: it is a demo and test target, not a model of limits. */
+const EMBEDDED_LIMIT = 100_000;
+
+/**
+ * Where commands connect (DESIGN.md section 4): the API named by --api-url / XANDR_API_URL /
+ * xandr-sync.yaml with XANDR_USERNAME and XANDR_PASSWORD (or XANDR_PASSWORD_FILE), or, with no
+ * credentials at all, an embedded sandbox whose state lives in .xandr-sync/sandbox.json.
+ */
+export async function connect(io: CommandIO, options: ConnectOptions): Promise<Connection> {
+  const env = io.env;
+  const username = env.XANDR_USERNAME;
+  const password = readPassword(io);
+  const apiUrl = options.apiUrl ?? env.XANDR_API_URL;
+  const useSandbox = options.sandbox !== undefined && options.sandbox !== false;
+
+  if (useSandbox || (!username && !password && !apiUrl)) {
+    if (useSandbox && options.apiUrl) throw new UsageError('--sandbox and --api-url cannot be used together');
+    const statePath = resolve(io.cwd, typeof options.sandbox === 'string' ? options.sandbox : DEFAULT_SANDBOX_STATE);
+    mkdirSync(dirname(statePath), { recursive: true });
+    const { startSandbox } = await import('../sandbox/index.js');
+    const sandbox = await startSandbox({ statePath, limits: { reads: EMBEDDED_LIMIT, writes: EMBEDDED_LIMIT } });
+    const shown = relative(io.cwd, statePath) || statePath;
+    if (options.announce !== false) {
+      io.stderr.write(
+        useSandbox
+          ? `Using the embedded sandbox (state in ${shown}).\n`
+          : `No Xandr credentials set (XANDR_USERNAME, XANDR_PASSWORD): using the embedded sandbox, state in ${shown}.\n`,
+      );
+    }
+    const budget: BudgetLimits = { readsPerMinute: EMBEDDED_LIMIT, writesPerMinute: EMBEDDED_LIMIT, maxInFlight: 15, windowMs: 60_000 };
+    const client = new XandrClient({
+      apiUrl: sandbox.url,
+      credentials: { username: 'sandbox', password: 'sandbox' },
+      budget,
+      onEvent: options.onEvent,
+      onSecret: (secret) => {
+        // The embedded sandbox's password is public; its tokens are still never printed.
+        if (secret !== 'sandbox') redactor.add(secret);
+      },
+    });
+    return {
+      client,
+      target: { kind: 'sandbox', api_url: `sandbox:${shown.split('\\').join('/')}` },
+      budget,
+      lockKey: `sandbox:${statePath}`,
+      close: async () => {
+        await client.close();
+        await sandbox.close();
+      },
+    };
+  }
+
+  if (!username || !password) {
+    throw new UsageError(
+      `${apiUrl ? 'an API URL is set, but ' : ''}credentials are incomplete: set XANDR_USERNAME and XANDR_PASSWORD (or XANDR_PASSWORD_FILE)`,
+    );
+  }
+  redactor.add(password);
+  const url = apiUrl ?? options.config.api_url ?? DEFAULT_API_URL;
+  const rate = options.config.rate;
+  const client = new XandrClient({
+    apiUrl: url,
+    credentials: { username, password },
+    budget: { readsPerMinute: rate.reads_per_minute, writesPerMinute: rate.writes_per_minute, maxInFlight: rate.max_in_flight },
+    onEvent: options.onEvent,
+    onSecret: (secret) => redactor.add(secret),
+  });
+  return {
+    client,
+    target: { kind: 'xandr', api_url: url.replace(/\/+$/, '') },
+    budget: client.budget.limits,
+    lockKey: url.replace(/\/+$/, ''),
+    close: () => client.close(),
+  };
+}
+
+function readPassword(io: CommandIO): string | undefined {
+  if (io.env.XANDR_PASSWORD) return io.env.XANDR_PASSWORD;
+  const file = io.env.XANDR_PASSWORD_FILE;
+  if (!file) return undefined;
+  try {
+    return readFileSync(resolve(io.cwd, file), 'utf8').replace(/\r?\n$/, '');
+  } catch (error) {
+    throw new UsageError(`cannot read XANDR_PASSWORD_FILE ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+}

@@ -1,0 +1,189 @@
+import type { Entry } from './check-document.js';
+import type { DiagnosticCollector } from './collector.js';
+import { isObject } from './kinds.js';
+import { didYouMean } from './suggest.js';
+import type { BindingManifest, PixelManifest } from './types.js';
+import { locate } from './yaml-value.js';
+
+/**
+ * The rules that need every document at once: unique names, pixel references, one document per line item.
+ * Names and codes compare ignoring case because Xandr's codes do ("Test" and "test" collide).
+ */
+
+function offsetOf(entry: Entry, pointer: string): number {
+  return locate(entry.root, pointer).node?.offset ?? entry.root.offset;
+}
+
+function where(entry: Entry, pointer: string): string {
+  return `${entry.source.file}:${entry.source.line(offsetOf(entry, pointer))}`;
+}
+
+const advertiserOf = (entry: Entry): number | undefined => {
+  const id = (entry.manifest.spec as { advertiser_id?: unknown }).advertiser_id;
+  return typeof id === 'number' && Number.isInteger(id) && id > 0 ? id : undefined;
+};
+
+function checkSegmentNames(segments: Entry[], collector: DiagnosticCollector): void {
+  const seen = new Map<string, Entry>();
+  for (const entry of segments) {
+    const key = entry.manifest.name.toLowerCase();
+    const first = seen.get(key);
+    if (!first) {
+      seen.set(key, entry);
+      continue;
+    }
+    collector.at(
+      entry.source,
+      'duplicate-name',
+      `Segment name '${entry.manifest.name}' is already used at ${where(first, '/metadata/name')}: segment names are unique per member, ignoring case`,
+      offsetOf(entry, '/metadata/name'),
+    );
+  }
+}
+
+/** Pixels by advertiser, then by lower-cased name (first definition wins; later ones are reported). */
+type PixelIndex = Map<number, Map<string, Entry>>;
+
+function indexPixels(pixels: Entry[], collector: DiagnosticCollector): PixelIndex {
+  const index: PixelIndex = new Map();
+  const advertisersByName = new Map<string, Set<number>>();
+  for (const entry of pixels) {
+    const advertiser = advertiserOf(entry);
+    if (advertiser === undefined) continue;
+    const key = entry.manifest.name.toLowerCase();
+    let names = index.get(advertiser);
+    if (!names) index.set(advertiser, (names = new Map()));
+    const first = names.get(key);
+    if (first) {
+      collector.at(
+        entry.source,
+        'duplicate-name',
+        `ConversionPixel name '${entry.manifest.name}' is already used for advertiser ${advertiser} at ${where(first, '/metadata/name')}: pixel names are unique per advertiser, ignoring case`,
+        offsetOf(entry, '/metadata/name'),
+      );
+      continue;
+    }
+    names.set(key, entry);
+    let advertisers = advertisersByName.get(key);
+    if (!advertisers) advertisersByName.set(key, (advertisers = new Set()));
+    advertisers.add(advertiser);
+  }
+  // A name two advertisers both use would make `ConversionPixel/<name>` ambiguous in plans: qualify all of them.
+  for (const entry of pixels) {
+    const advertiser = advertiserOf(entry);
+    if (advertiser !== undefined && (advertisersByName.get(entry.manifest.name.toLowerCase())?.size ?? 0) > 1) {
+      entry.manifest.address = `ConversionPixel/${advertiser}/${entry.manifest.name}`;
+    }
+  }
+  return index;
+}
+
+function checkBindings(bindings: Entry[], pixels: PixelIndex, collector: DiagnosticCollector): void {
+  const names = new Map<string, Entry>();
+  const lineItems = new Map<string, { entry: Entry; pointer: string }>();
+  for (const entry of bindings) {
+    const manifest = entry.manifest as BindingManifest;
+    const nameKey = manifest.name.toLowerCase();
+    const firstName = names.get(nameKey);
+    if (firstName) {
+      collector.at(
+        entry.source,
+        'duplicate-name',
+        `LineItemPixels name '${manifest.name}' is already used at ${where(firstName, '/metadata/name')}: names are unique per kind, ignoring case`,
+        offsetOf(entry, '/metadata/name'),
+      );
+    } else {
+      names.set(nameKey, entry);
+    }
+
+    const spec = manifest.spec as unknown as Record<string, unknown>;
+    const advertiser = advertiserOf(entry);
+    // Line item ids are unique across Xandr, codes only within an advertiser.
+    let lineItemKey: string | undefined;
+    let pointer = '/spec/line_item_id';
+    if (typeof spec.line_item_id === 'number') lineItemKey = `id:${spec.line_item_id}`;
+    else if (typeof spec.line_item_code === 'string' && advertiser !== undefined) {
+      lineItemKey = `code:${advertiser}:${spec.line_item_code.toLowerCase()}`;
+      pointer = '/spec/line_item_code';
+    }
+    if (lineItemKey !== undefined) {
+      const first = lineItems.get(lineItemKey);
+      if (first) {
+        const label = lineItemKey.startsWith('id:') ? `line item ${String(spec.line_item_id)}` : `line item '${String(spec.line_item_code)}'`;
+        collector.at(
+          entry.source,
+          'duplicate-line-item',
+          `${label} already has its pixels in ${first.entry.manifest.address} (${where(first.entry, first.pointer)}): write one LineItemPixels document per line item`,
+          offsetOf(entry, pointer),
+        );
+      } else {
+        lineItems.set(lineItemKey, { entry, pointer });
+      }
+    }
+
+    if (!Array.isArray(spec.pixels)) continue;
+    const seen = new Map<string, number>();
+    spec.pixels.forEach((item: unknown, i: number) => {
+      if (!isObject(item)) return;
+      const keys: string[] = [];
+      let pointerOfItem = `/spec/pixels/${i}/pixel_id`;
+      if (typeof item.pixel === 'string') {
+        pointerOfItem = `/spec/pixels/${i}/pixel`;
+        const lower = item.pixel.toLowerCase();
+        keys.push(`name:${lower}`);
+        const target = advertiser === undefined ? undefined : pixels.get(advertiser)?.get(lower);
+        if (target) {
+          // Resolved ignoring case; hand the planner the name exactly as the pixel's document writes it.
+          item.pixel = target.manifest.name;
+          const pinned = (target.manifest as PixelManifest).id;
+          if (pinned !== undefined) keys.push(`id:${pinned}`);
+        } else if (advertiser !== undefined) {
+          reportMissingPixel(entry, i, item.pixel, advertiser, pixels, collector);
+        }
+      } else if (typeof item.pixel_id === 'number') {
+        keys.push(`id:${item.pixel_id}`);
+      }
+      const repeat = keys.map((k) => seen.get(k)).find((n) => n !== undefined);
+      if (repeat !== undefined) {
+        collector.at(
+          entry.source,
+          'duplicate-pixel',
+          `spec.pixels[${i}] attaches the same pixel as spec.pixels[${repeat}] (line ${entry.source.line(offsetOf(entry, `/spec/pixels/${repeat}`))}): list each pixel once`,
+          offsetOf(entry, pointerOfItem),
+        );
+        return;
+      }
+      for (const k of keys) seen.set(k, i);
+    });
+  }
+}
+
+function reportMissingPixel(entry: Entry, i: number, name: string, advertiser: number, pixels: PixelIndex, collector: DiagnosticCollector): void {
+  const offset = offsetOf(entry, `/spec/pixels/${i}/pixel`);
+  const lower = name.toLowerCase();
+  for (const [other, byName] of pixels) {
+    const elsewhere = byName.get(lower);
+    if (other !== advertiser && elsewhere) {
+      collector.at(
+        entry.source,
+        'pixel-advertiser-mismatch',
+        `ConversionPixel '${name}' belongs to advertiser ${other} (${where(elsewhere, '/metadata/name')}), but this line item is advertiser ${advertiser}'s: a line item can only use its own advertiser's pixels`,
+        offset,
+      );
+      return;
+    }
+  }
+  const candidates = [...(pixels.get(advertiser)?.values() ?? [])].map((e) => e.manifest.name);
+  collector.at(
+    entry.source,
+    'unknown-pixel',
+    `no ConversionPixel named '${name}' for advertiser ${advertiser} in this repository${didYouMean(name, candidates)}; for a pixel the repository does not manage, write pixel_id instead`,
+    offset,
+  );
+}
+
+export function checkReferences(segments: Entry[], pixels: Entry[], bindings: Entry[], collector: DiagnosticCollector): void {
+  checkSegmentNames(segments, collector);
+  const index = indexPixels(pixels, collector);
+  checkBindings(bindings, index, collector);
+}

@@ -1,0 +1,138 @@
+import type { DiagnosticCollector } from './collector.js';
+import { escapesRoot, globToRegExp, GlobError } from './glob.js';
+import { API_VERSION, isKind, isObject, type JsonObject } from './kinds.js';
+import { reportSchemaErrors } from './schema-errors.js';
+import { validators } from './schemas.js';
+import type { SourceText } from './source-text.js';
+import { didYouMean } from './suggest.js';
+import type { ProjectConfig, PruneMode } from './types.js';
+import { locate, materialize } from './yaml-value.js';
+import type { ParsedYaml, Problem, YMap, YNode } from './yaml-tree.js';
+
+export const DEFAULT_MANIFEST_GLOBS = ['**/*.yaml', '**/*.yml'];
+
+export function defaultConfig(file: string | null = null): ProjectConfig {
+  return { file, manifests: [...DEFAULT_MANIFEST_GLOBS], prune: 'none', allow_empty_prune: false, guards: {}, rate: {} };
+}
+
+export function reportProblems(source: SourceText, problems: Problem[], collector: DiagnosticCollector): void {
+  for (const p of problems) collector.at(source, p.code, p.message, p.offset);
+}
+
+/**
+ * Checks `apiVersion` and `kind` before the schema runs, so that a document with the wrong ones gets one
+ * clear message instead of a schema's worth. Returns the kind when the rest of the document can be checked.
+ */
+export function checkHeader(value: JsonObject, root: YMap, source: SourceText, collector: DiagnosticCollector, what: string): string | undefined {
+  const at = (pointer: string) => locate(root, pointer).node?.offset ?? root.offset;
+  if (!Object.hasOwn(value, 'apiVersion')) {
+    collector.at(source, 'missing-field', `${what} is missing required field 'apiVersion' (write apiVersion: ${API_VERSION})`, root.offset);
+  } else if (value.apiVersion !== API_VERSION) {
+    const got = typeof value.apiVersion === 'string' ? `'${value.apiVersion}'` : String(value.apiVersion);
+    collector.at(source, 'unknown-api-version', `apiVersion ${got} is not supported: use ${API_VERSION}`, at('/apiVersion'));
+  }
+  if (!Object.hasOwn(value, 'kind')) {
+    collector.at(source, 'missing-field', `${what} is missing required field 'kind'`, root.offset);
+    return undefined;
+  }
+  if (typeof value.kind !== 'string') {
+    collector.at(source, 'unknown-kind', `kind must be one of Segment, ConversionPixel, LineItemPixels (or Config in xandr-sync.yaml), got ${String(value.kind)}`, at('/kind'));
+    return undefined;
+  }
+  return value.kind;
+}
+
+function configFrom(value: JsonObject, file: string, globsValid: boolean[]): ProjectConfig {
+  const config = defaultConfig(file);
+  if (typeof value.member_id === 'number') config.member_id = value.member_id;
+  if (typeof value.api_url === 'string') config.api_url = value.api_url;
+  if (Array.isArray(value.manifests)) {
+    const globs = value.manifests.filter((g, i): g is string => typeof g === 'string' && globsValid[i] === true);
+    if (globs.length > 0) config.manifests = globs;
+  }
+  if (value.prune === 'none' || value.prune === 'deactivate' || value.prune === 'delete') config.prune = value.prune as PruneMode;
+  if (typeof value.allow_empty_prune === 'boolean') config.allow_empty_prune = value.allow_empty_prune;
+  if (isObject(value.guards)) {
+    for (const key of ['max_changes', 'max_deletes'] as const) {
+      const n = value.guards[key];
+      if (typeof n === 'number' && Number.isInteger(n) && n >= 0) config.guards[key] = n;
+    }
+  }
+  if (isObject(value.rate)) {
+    for (const key of ['reads_per_minute', 'writes_per_minute', 'max_in_flight'] as const) {
+      const n = value.rate[key];
+      if (typeof n === 'number' && Number.isInteger(n) && n >= 1) config.rate[key] = key === 'max_in_flight' ? Math.min(n, 15) : n;
+    }
+  }
+  return config;
+}
+
+function checkGlobs(value: JsonObject, root: YMap, source: SourceText, collector: DiagnosticCollector): boolean[] {
+  if (!Array.isArray(value.manifests)) return [];
+  return value.manifests.map((glob, i) => {
+    if (typeof glob !== 'string' || glob === '') return false;
+    const offset = locate(root, `/manifests/${i}`).node?.offset ?? root.offset;
+    const escape = escapesRoot(glob);
+    if (escape) {
+      collector.at(source, 'outside-root', `manifests glob '${glob}' reaches outside the manifest root (${escape}): globs are relative to xandr-sync.yaml's directory`, offset);
+      return false;
+    }
+    try {
+      globToRegExp(glob);
+      return true;
+    } catch (error) {
+      if (!(error instanceof GlobError)) throw error;
+      collector.at(source, 'invalid-value', `manifests[${i}] '${glob}' is not a valid glob: ${error.message}`, offset);
+      return false;
+    }
+  });
+}
+
+function checkApiUrl(value: JsonObject, root: YMap, source: SourceText, collector: DiagnosticCollector): void {
+  if (typeof value.api_url !== 'string') return;
+  try {
+    new URL(value.api_url);
+  } catch {
+    const offset = locate(root, '/api_url').node?.offset ?? root.offset;
+    collector.at(source, 'invalid-value', `api_url '${value.api_url}' is not a URL`, offset);
+  }
+}
+
+/** The project configuration from xandr-sync.yaml: one `kind: Config` document, settings at the top level. */
+export function checkConfigFile(source: SourceText, parsed: ParsedYaml, collector: DiagnosticCollector): ProjectConfig {
+  reportProblems(source, parsed.problems, collector);
+  const roots = parsed.documents.map((d) => d.root).filter((r): r is YNode => r !== null);
+  let config = defaultConfig(source.file);
+  roots.forEach((root, index) => {
+    if (index > 0) {
+      collector.at(source, 'config-location', 'xandr-sync.yaml holds only the Config document: move this document to a manifest file', root.offset);
+      return;
+    }
+    if (root.type !== 'map') {
+      collector.at(source, 'invalid-type', 'xandr-sync.yaml must be a mapping (apiVersion: xandr-sync/v1, kind: Config, settings)', root.offset);
+      return;
+    }
+    const problems: Problem[] = [];
+    const value = materialize(root, source, problems) as JsonObject;
+    reportProblems(source, problems, collector);
+    const kind = checkHeader(value, root, source, collector, 'xandr-sync.yaml');
+    const kindOffset = locate(root, '/kind').node?.offset ?? root.offset;
+    if (kind === undefined) return;
+    if (isKind(kind)) {
+      collector.at(source, 'config-location', `xandr-sync.yaml is the project file and holds only kind: Config; move this ${kind} to a manifest file`, kindOffset);
+      return;
+    }
+    if (kind !== 'Config') {
+      collector.at(source, 'unknown-kind', `xandr-sync.yaml must have kind: Config, got '${kind}'${didYouMean(kind, ['Config'])}`, kindOffset);
+      return;
+    }
+    const validate = validators.Config;
+    if (!validate(value)) {
+      reportSchemaErrors(validate.errors ?? [], root, 'Config', (code, message, offset) => collector.at(source, code, message, offset), ['/apiVersion', '/kind']);
+    }
+    const globsValid = checkGlobs(value, root, source, collector);
+    checkApiUrl(value, root, source, collector);
+    config = configFrom(value, source.file, globsValid);
+  });
+  return config;
+}

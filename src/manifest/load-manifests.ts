@@ -1,0 +1,94 @@
+import { realpath } from 'node:fs/promises';
+import path from 'node:path';
+import { checkManifestDocument, type Entry } from './check-document.js';
+import { checkReferences } from './check-references.js';
+import { DiagnosticCollector } from './collector.js';
+import { checkConfigFile, defaultConfig, reportProblems } from './config.js';
+import { collectFiles, displayPath, findRoot, isInside, type FileRef } from './files.js';
+import { globToRegExp } from './glob.js';
+import { readSource } from './read-source.js';
+import { readYaml } from './read-yaml.js';
+import type { SourceText } from './source-text.js';
+import type { BindingManifest, LoadResult, PixelManifest, ProjectConfig, SegmentManifest } from './types.js';
+
+export interface LoadOptions {
+  /** Relative PATHs resolve against it, and diagnostics show file paths relative to it. */
+  cwd: string;
+}
+
+/** Files between two yields to the event loop while reading. */
+const YIELD_EVERY = 200;
+
+async function loadConfig(configFile: string | null, realRoot: string, cwd: string, collector: DiagnosticCollector): Promise<ProjectConfig> {
+  if (configFile === null) return defaultConfig();
+  const shown = displayPath(configFile, cwd);
+  const real = await realpath(configFile).catch(() => configFile);
+  if (!isInside(realRoot, real)) {
+    collector.atFile(shown, 'outside-root', `${shown} is a symbolic link to ${real}, outside the manifest root`);
+    return defaultConfig(shown);
+  }
+  const source = readSource(configFile, shown, collector);
+  if (!source) return defaultConfig(shown);
+  return checkConfigFile(source, readYaml(source.text), collector);
+}
+
+/**
+ * Reads the manifests that PATHs name (default: cwd) into the desired state, with every problem as a
+ * diagnostic. Never throws for anything in the files: a missing path, hostile YAML or a schema error all
+ * become diagnostics. `desired` is meaningful only when no diagnostic is an error.
+ */
+export async function loadManifests(paths: string[], options: LoadOptions): Promise<LoadResult> {
+  const cwd = path.resolve(options.cwd);
+  const collector = new DiagnosticCollector();
+  const inputs = (paths.length > 0 ? paths : ['.']).map((p) => path.resolve(cwd, p));
+  const { root, configFile } = await findRoot(inputs[0] as string);
+  const realRoot = await realpath(root).catch(() => root);
+  const config = await loadConfig(configFile, realRoot, cwd, collector);
+
+  const files = await collectFiles(inputs, {
+    root,
+    realRoot,
+    cwd,
+    configFile,
+    globs: config.manifests.map((glob) => globToRegExp(glob)),
+    globText: config.manifests.join(', '),
+    collector,
+  });
+
+  const configShown = configFile ? displayPath(configFile, cwd) : `${displayPath(path.join(root, 'xandr-sync.yaml'), cwd)}`;
+  const segments: Entry[] = [];
+  const pixels: Entry[] = [];
+  const bindings: Entry[] = [];
+  const check = (source: SourceText | undefined) => {
+    if (!source) return;
+    const parsed = readYaml(source.text);
+    reportProblems(source, parsed.problems, collector);
+    for (const document of parsed.documents) {
+      if (document.root === null) continue;
+      const entry = checkManifestDocument(document.root, { source, collector, configShown });
+      if (!entry) continue;
+      if (entry.manifest.kind === 'Segment') segments.push(entry);
+      else if (entry.manifest.kind === 'ConversionPixel') pixels.push(entry);
+      else bindings.push(entry);
+    }
+  };
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i] as FileRef;
+    check(readSource(file.abs, file.display, collector));
+    // Reading is synchronous (see readSource); let timers and sockets of a long-running host breathe.
+    if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
+  }
+  checkReferences(segments, pixels, bindings, collector);
+
+  return {
+    root,
+    files: files.map((f) => f.display),
+    config,
+    desired: {
+      segments: segments.map((e) => e.manifest as SegmentManifest),
+      pixels: pixels.map((e) => e.manifest as PixelManifest),
+      bindings: bindings.map((e) => e.manifest as BindingManifest),
+    },
+    diagnostics: collector.sorted(),
+  };
+}

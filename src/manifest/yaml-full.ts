@@ -1,0 +1,162 @@
+import { Composer, Parser, isAlias, isMap, isScalar, isSeq, type CST, type Document, type Node } from 'yaml';
+import { MAX_DEPTH, type ParsedYaml, type Problem, type YDocument, type YNode, type YPair } from './yaml-tree.js';
+
+/**
+ * Reads any YAML with the `yaml` package and turns each document into a YNode tree, refusing what manifests
+ * never need and attackers like: anchors and aliases (the alias bomb), tags outside the core schema, nesting
+ * deeper than MAX_DEPTH (checked on the CST, iteratively, before anything recursive runs).
+ *
+ * Documents are never turned into JS with `toJS`, so aliases are never expanded: refusing them here is the
+ * whole defence, and `maxAliasCount` never comes into play.
+ */
+
+const COMPOSE_OPTIONS = {
+  // The core schema even under a `%YAML 1.1` directive: no yes/no booleans, sexagesimals or timestamps.
+  schema: 'core',
+  version: '1.2',
+  resolveKnownTags: false,
+  merge: false,
+  // Duplicate keys are reported by materialize() with both lines; the composer would only say "not unique".
+  uniqueKeys: false,
+  prettyErrors: false,
+  strict: true,
+} as const;
+
+const CORE_TAGS = new Set(
+  ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((name) => `tag:yaml.org,2002:${name}`),
+);
+
+/** Offset of the first collection nested deeper than `max`, or -1. */
+export function findTooDeep(token: CST.Token, max = MAX_DEPTH): number {
+  let first = -1;
+  const stack: Array<[CST.Token, number]> = [[token, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [CST.Token, number];
+    switch (current.type) {
+      case 'document':
+        if (current.value) stack.push([current.value, depth]);
+        break;
+      case 'block-map':
+      case 'block-seq':
+      case 'flow-collection':
+        if (depth + 1 > max) {
+          if (first === -1 || current.offset < first) first = current.offset;
+          break;
+        }
+        for (const item of current.items) {
+          if (item.key) stack.push([item.key, depth + 1]);
+          if (item.value) stack.push([item.value, depth + 1]);
+        }
+        break;
+      default:
+        break;
+    }
+  }
+  return first;
+}
+
+class Refused extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.message);
+  }
+}
+
+function refuse(code: Problem['code'], message: string, offset: number): never {
+  throw new Refused({ code, message, offset });
+}
+
+function start(node: Node): number {
+  return node.range?.[0] ?? 0;
+}
+
+function checkProps(node: Node): void {
+  if (node.anchor !== undefined) {
+    refuse('alias-not-allowed', `anchors (&${node.anchor}) are not supported in manifests: write the value out in full`, start(node));
+  }
+  if (node.tag !== undefined && !CORE_TAGS.has(node.tag)) {
+    refuse('tag-not-allowed', `tag '${node.tag}' is not allowed: manifests use only plain YAML values (the core schema)`, start(node));
+  }
+}
+
+function convert(node: unknown, depth: number, ownerOffset: number): YNode {
+  if (node === null || node === undefined) return { type: 'scalar', offset: ownerOffset, value: null };
+  if (isAlias(node)) {
+    refuse('alias-not-allowed', `aliases (*${node.source}) are not supported in manifests: write the value out in full`, start(node));
+  }
+  if (depth > MAX_DEPTH) refuse('too-deep', `nesting deeper than ${MAX_DEPTH} levels is not allowed`, start(node as Node));
+  if (isScalar(node)) {
+    checkProps(node);
+    const { value } = node;
+    const implicitNull = value === null && node.source === '' && node.tag === undefined;
+    if (value === null || typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string') {
+      return { type: 'scalar', offset: implicitNull ? ownerOffset : start(node), value };
+    }
+    refuse('tag-not-allowed', 'only plain YAML values (text, numbers, booleans, null) are allowed', start(node));
+  }
+  if (isMap(node)) {
+    checkProps(node);
+    const pairs: YPair[] = [];
+    for (const pair of node.items) {
+      const key = pair.key as unknown;
+      if (isAlias(key)) refuse('alias-not-allowed', 'aliases are not supported in manifests', start(key));
+      if (!isScalar(key)) {
+        refuse('invalid-type', 'mapping keys must be plain text', key ? start(key as Node) : start(node));
+      }
+      checkProps(key);
+      const keyOffset = start(key);
+      const text = typeof key.value === 'string' ? key.value : (key.source ?? String(key.value));
+      pairs.push({ key: String(text), keyOffset, value: convert(pair.value, depth + 1, keyOffset) });
+    }
+    const firstKey = node.items[0]?.key as Node | null | undefined;
+    return { type: 'map', offset: firstKey ? start(firstKey) : start(node), pairs };
+  }
+  if (isSeq(node)) {
+    checkProps(node);
+    const items: YNode[] = [];
+    for (const item of node.items) items.push(convert(item, depth + 1, start(node)));
+    return { type: 'seq', offset: start(node), items };
+  }
+  refuse('yaml-syntax', 'unsupported YAML node', 0);
+}
+
+function toDocument(doc: Document.Parsed, problems: Problem[]): YDocument | undefined {
+  if (doc.errors.length > 0) {
+    for (const error of doc.errors) {
+      problems.push({
+        code: error.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax',
+        message: error.message.split('\n')[0] ?? error.message,
+        offset: error.pos[0],
+      });
+    }
+    return undefined;
+  }
+  try {
+    return { root: doc.contents === null ? null : convert(doc.contents, 1, 0) };
+  } catch (error) {
+    if (error instanceof Refused) {
+      problems.push(error.problem);
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+export function readFullYaml(text: string): ParsedYaml {
+  const problems: Problem[] = [];
+  const tokens = Array.from(new Parser().parse(text));
+  for (const token of tokens) {
+    if (token.type !== 'document') continue;
+    const deep = findTooDeep(token);
+    if (deep !== -1) {
+      // Composing would recurse once per level; refuse the whole file before it gets the chance.
+      problems.push({ code: 'too-deep', message: `nesting deeper than ${MAX_DEPTH} levels is not allowed`, offset: deep });
+      return { documents: [], problems };
+    }
+  }
+  const documents: YDocument[] = [];
+  for (const doc of new Composer(COMPOSE_OPTIONS).compose(tokens, true, text.length)) {
+    const converted = toDocument(doc, problems);
+    if (converted) documents.push(converted);
+  }
+  return { documents, problems };
+}

@@ -1,0 +1,59 @@
+import type { DiagnosticCode } from './codes.js';
+
+/**
+ * The YAML tree the rest of the loader works on: plain data plus source offsets, produced either by the fast
+ * reader (fast-yaml.ts) or from the `yaml` package's documents (yaml-full.ts). Both must give identical trees
+ * for the input they both accept; test/manifest/fast-yaml.test.ts checks that.
+ *
+ * Offsets: a scalar's is where its text starts (the quote for quoted scalars); an empty value (`key:` with
+ * nothing after it) has its key's offset; a map's is its first key's (the `{` of an empty flow map); a
+ * sequence's is its first `-` (or `[`).
+ */
+export type YScalarValue = null | boolean | number | string;
+
+export interface YScalar {
+  type: 'scalar';
+  offset: number;
+  value: YScalarValue;
+}
+
+export interface YPair {
+  key: string;
+  keyOffset: number;
+  value: YNode;
+}
+
+export interface YMap {
+  type: 'map';
+  offset: number;
+  pairs: YPair[];
+}
+
+export interface YSeq {
+  type: 'seq';
+  offset: number;
+  items: YNode[];
+}
+
+export type YNode = YScalar | YMap | YSeq;
+
+/** A problem found while reading YAML, at an offset into the text. */
+export interface Problem {
+  code: DiagnosticCode;
+  message: string;
+  offset: number;
+}
+
+/** One document of a file: its tree, or null for an empty document (only comments, or nothing). */
+export interface YDocument {
+  root: YNode | null;
+}
+
+export interface ParsedYaml {
+  documents: YDocument[];
+  /** When there are problems, `documents` holds only the documents that had none. */
+  problems: Problem[];
+}
+
+/** Nesting beyond this is refused: real manifests need about 6 levels, and deep input is a way to exhaust the stack. */
+export const MAX_DEPTH = 64;

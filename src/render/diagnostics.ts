@@ -1,0 +1,113 @@
+import type { Diagnostic } from '../manifest/types.js';
+
+/**
+ * Diagnostics as text (people), JSON (scripts) and GitHub workflow commands (annotations on a pull request).
+ * Renderers return strings; the command decides where they go. Only text may be coloured, and only through
+ * the Paint it is handed.
+ */
+
+/** The colours text output uses; src/cli/style.ts's Style fits it. */
+export interface Paint {
+  bold(s: string): string;
+  dim(s: string): string;
+  red(s: string): string;
+  yellow(s: string): string;
+  green(s: string): string;
+}
+
+const noPaint: Paint = { bold: (s) => s, dim: (s) => s, red: (s) => s, yellow: (s) => s, green: (s) => s };
+
+/** What was checked, for the summary line. */
+export interface ValidationSummary {
+  files: number;
+  segments: number;
+  pixels: number;
+  bindings: number;
+}
+
+const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
+
+function counts(diagnostics: Diagnostic[]): { errors: number; warnings: number } {
+  let errors = 0;
+  for (const d of diagnostics) if (d.severity === 'error') errors++;
+  return { errors, warnings: diagnostics.length - errors };
+}
+
+/** `file:line:col: error CODE message` */
+export function formatDiagnostic(d: Diagnostic, paint: Paint = noPaint): string {
+  const severity = d.severity === 'error' ? paint.red('error') : paint.yellow('warning');
+  return `${paint.bold(`${d.file}:${d.line}:${d.column}:`)} ${severity} ${paint.dim(d.code)} ${d.message}`;
+}
+
+/** One line per diagnostic, then a one-line summary. */
+export function renderDiagnosticsText(diagnostics: Diagnostic[], summary: ValidationSummary, paint: Paint = noPaint): string {
+  const lines = diagnostics.map((d) => formatDiagnostic(d, paint));
+  const { errors, warnings } = counts(diagnostics);
+  const checked = `${plural(summary.files, 'file')}: ${plural(summary.segments, 'segment')}, ${plural(summary.pixels, 'conversion pixel')}, ${plural(summary.bindings, 'line-item binding')}`;
+  if (errors > 0) {
+    const files = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file)).size;
+    const also = warnings > 0 ? ` and ${plural(warnings, 'warning')}` : '';
+    lines.push(paint.red(`${plural(errors, 'error')}${also} in ${plural(files, 'file')} (checked ${checked}): not valid`));
+  } else {
+    const also = warnings > 0 ? ` with ${plural(warnings, 'warning')}` : '';
+    lines.push(paint.green(`valid${also}: ${checked}`));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** A stable JSON document: `valid`, the counts, every diagnostic. */
+export function renderDiagnosticsJson(diagnostics: Diagnostic[], summary: ValidationSummary & { root?: string }): string {
+  const { errors, warnings } = counts(diagnostics);
+  const body = {
+    format_version: 1,
+    valid: errors === 0,
+    ...(summary.root !== undefined ? { root: summary.root } : {}),
+    summary: {
+      files: summary.files,
+      segments: summary.segments,
+      conversion_pixels: summary.pixels,
+      line_item_pixels: summary.bindings,
+      errors,
+      warnings,
+    },
+    diagnostics: diagnostics.map(({ severity, code, message, file, line, column }) => ({ severity, code, message, file, line, column })),
+  };
+  return `${JSON.stringify(body, null, 2)}\n`;
+}
+
+/** GitHub's escaping for a workflow command's message. */
+export function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** GitHub's escaping for a workflow command's property values (file, title), which also end at ':' and ','. */
+export function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+/** GitHub shows at most 10 error and 10 warning annotations per step, and drops the rest silently. */
+export const GITHUB_ANNOTATION_LIMIT = 10;
+
+/**
+ * Workflow commands: the first 10 diagnostics (errors first) as annotations on their lines, then one
+ * annotation that counts the rest, then the rest as plain log lines so that nothing is lost.
+ */
+export function renderDiagnosticsGithub(diagnostics: Diagnostic[], limit = GITHUB_ANNOTATION_LIMIT): string {
+  const ordered = [...diagnostics.filter((d) => d.severity === 'error'), ...diagnostics.filter((d) => d.severity !== 'error')];
+  const shown = ordered.slice(0, limit);
+  const rest = ordered.slice(limit);
+  const lines = shown.map(
+    (d) =>
+      `::${d.severity} file=${escapeProperty(d.file)},line=${d.line},col=${d.column},title=${escapeProperty(d.code)}::${escapeData(d.message)}`,
+  );
+  if (rest.length > 0) {
+    const { errors, warnings } = counts(rest);
+    // The counting line must itself survive GitHub's per-severity cap: use the severity that has room left.
+    const shownErrors = shown.filter((d) => d.severity === 'error').length;
+    const level = errors > 0 && shownErrors < limit ? 'error' : 'warning';
+    const what = [errors > 0 ? plural(errors, 'error') : '', warnings > 0 ? plural(warnings, 'warning') : ''].filter(Boolean).join(' and ');
+    lines.push(`::${level} title=${escapeProperty('xandr-sync validate')}::${escapeData(`${what} more, not annotated: see the log of this step, or run 'xandr-sync validate' locally`)}`);
+    for (const d of rest) lines.push(formatDiagnostic(d));
+  }
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}

@@ -1,0 +1,126 @@
+/**
+ * Users, logins and tokens. Tokens look like Xandr's (`hbapi:<user id>:<hex>:<host>`) and come from crypto
+ * randomness, never from the seeded PRNG, so a seed cannot predict them. A token expires after an idle time
+ * (sliding, default 2 h; 0 expires every token at once) and 24 h after login at the latest, as the
+ * authentication service page says.
+ */
+import { randomBytes } from 'node:crypto';
+import { ApiError } from './api-error.js';
+import { DEFAULT_MEMBER_ID } from './seed.js';
+import type { SandboxUser } from './types.js';
+
+export const HARD_EXPIRY_MS = 24 * 60 * 60 * 1000;
+export const COOKIE_NAME = 'HBFAPI_SESSID';
+
+export interface SessionUser {
+  username: string;
+  userId: number;
+  memberId: number;
+}
+
+interface Session {
+  user: SessionUser;
+  createdAt: number;
+  lastUsedAt: number;
+}
+
+export class Auth {
+  private readonly users = new Map<string, { password: string; user: SessionUser }>();
+  private readonly sessions = new Map<string, Session>();
+  private readonly logins = new Map<string, number[]>();
+
+  constructor(users: SandboxUser[]) {
+    users.forEach((u, index) => {
+      if (!u.username || !u.password) throw new TypeError('every sandbox user needs a username and a password');
+      if (this.users.has(u.username)) throw new TypeError(`sandbox user '${u.username}' is listed twice`);
+      const user = { username: u.username, userId: 1001 + index, memberId: u.memberId ?? DEFAULT_MEMBER_ID };
+      this.users.set(u.username, { password: u.password, user });
+    });
+  }
+
+  /** Checks credentials and the login limit; returns a new token. */
+  login(
+    username: unknown,
+    password: unknown,
+    now: number,
+    limit: { logins: number; loginWindowMs: number; idleMs: number },
+  ): { token: string; user: SessionUser } {
+    const entry = typeof username === 'string' ? this.users.get(username) : undefined;
+    if (!entry || typeof password !== 'string' || password !== entry.password) {
+      throw ApiError.noauth('No match found for user/pass');
+    }
+    const recent = (this.logins.get(entry.user.username) ?? []).filter((t) => t > now - limit.loginWindowMs);
+    if (recent.length >= limit.logins) {
+      this.logins.set(entry.user.username, recent);
+      throw ApiError.noauth(
+        `Authentication limit exceeded: at most ${limit.logins} successful logins per ${Math.round(limit.loginWindowMs / 1000)} seconds for this user; reuse your token`,
+      );
+    }
+    recent.push(now);
+    this.logins.set(entry.user.username, recent);
+    this.dropExpired(now, limit.idleMs);
+    const token = `hbapi:${entry.user.userId}:${randomBytes(8).toString('hex')}:sandbox`;
+    this.sessions.set(token, { user: entry.user, createdAt: now, lastUsedAt: now });
+    return { token, user: entry.user };
+  }
+
+  /** The user of a token that is valid right now, without touching it (for in-flight accounting). */
+  peek(token: string | null, now: number, idleMs: number): SessionUser | null {
+    const session = token ? this.sessions.get(token) : undefined;
+    return session && !expired(session, now, idleMs) ? session.user : null;
+  }
+
+  /** The user of a valid token, sliding its idle window; NOAUTH otherwise. */
+  authenticate(token: string | null, now: number, idleMs: number): SessionUser {
+    if (!token) throw ApiError.noauth('Authentication failed - not logged in');
+    const session = this.sessions.get(token);
+    if (!session) throw ApiError.noauth('Authentication failed - token is not valid or has expired; log in again');
+    const why = expired(session, now, idleMs);
+    if (why) {
+      this.sessions.delete(token);
+      throw ApiError.noauth(`Authentication failed - token expired (${why}); log in again`);
+    }
+    session.lastUsedAt = now;
+    return session.user;
+  }
+
+  /** Invalidates every token; returns how many there were. */
+  expireAll(): number {
+    const n = this.sessions.size;
+    this.sessions.clear();
+    return n;
+  }
+
+  /** Forgets tokens and login history (reset). */
+  clear(): void {
+    this.sessions.clear();
+    this.logins.clear();
+  }
+
+  private dropExpired(now: number, idleMs: number): void {
+    for (const [token, session] of this.sessions) if (expired(session, now, idleMs)) this.sessions.delete(token);
+  }
+}
+
+function expired(session: Session, now: number, idleMs: number): string | null {
+  if (now - session.createdAt > HARD_EXPIRY_MS) return 'older than 24 hours';
+  if (now - session.lastUsedAt >= idleMs) return `idle for more than ${Math.round(idleMs / 1000)} seconds`;
+  return null;
+}
+
+/** The token of a request: the raw `Authorization` header (no "Bearer", as Xandr documents) or the cookie. */
+export function tokenOf(headers: { authorization?: string | undefined; cookie?: string | undefined }): string | null {
+  const header = headers.authorization?.trim();
+  if (header) return header;
+  for (const part of (headers.cookie ?? '').split(';')) {
+    const at = part.indexOf('=');
+    if (at > 0 && part.slice(0, at).trim() === COOKIE_NAME) {
+      try {
+        return decodeURIComponent(part.slice(at + 1).trim()) || null;
+      } catch {
+        return null;
+      }
+    }
+  }
+  return null;
+}

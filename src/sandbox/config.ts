@@ -1,0 +1,64 @@
+/** The runtime settings: defaults, and checking a patch before it is applied. */
+import type { SandboxConfig, SandboxLimits } from './types.js';
+
+/** 1000 reads and 60 writes per minute as in Xandr's documented 429 example; 15 in flight; 10 logins per 5 min. */
+export const DEFAULT_LIMITS: SandboxLimits = {
+  reads: 1000,
+  writes: 60,
+  windowMs: 60_000,
+  maxInFlight: 15,
+  logins: 10,
+  loginWindowMs: 300_000,
+};
+
+export const DEFAULT_TOKEN_IDLE_MS = 2 * 60 * 60 * 1000;
+
+export function defaultConfig(): SandboxConfig {
+  return { dialect: 'modern', limits: { ...DEFAULT_LIMITS }, latency: null, tokenIdleMs: DEFAULT_TOKEN_IDLE_MS };
+}
+
+/** The config with the patch applied; a TypeError naming the first bad value otherwise. */
+export function patchConfig(config: SandboxConfig, patch: unknown): SandboxConfig {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new TypeError('config must be a JSON object');
+  const p = patch as Record<string, unknown>;
+  for (const key of Object.keys(p)) {
+    if (!['dialect', 'limits', 'latency', 'tokenIdleMs'].includes(key)) throw new TypeError(`unknown config key '${key}'`);
+  }
+  const next: SandboxConfig = { ...config, limits: { ...config.limits } };
+  if (p.dialect !== undefined) {
+    if (p.dialect !== 'modern' && p.dialect !== 'legacy') throw new TypeError(`'dialect' must be "modern" or "legacy"`);
+    next.dialect = p.dialect;
+  }
+  if (p.limits !== undefined) {
+    if (typeof p.limits !== 'object' || p.limits === null) throw new TypeError(`'limits' must be an object`);
+    for (const [key, value] of Object.entries(p.limits)) {
+      if (!(key in DEFAULT_LIMITS)) throw new TypeError(`unknown limit '${key}'`);
+      if (value === undefined) continue;
+      next.limits[key as keyof SandboxLimits] = positiveInteger(`limits.${key}`, value);
+    }
+  }
+  if (p.latency !== undefined) {
+    if (p.latency === null) next.latency = null;
+    else {
+      if (typeof p.latency !== 'object') throw new TypeError(`'latency' must be {"minMs", "maxMs"} or null`);
+      const { minMs, maxMs } = p.latency as { minMs?: unknown; maxMs?: unknown };
+      const min = nonNegativeInteger('latency.minMs', minMs);
+      const max = maxMs === undefined ? min : nonNegativeInteger('latency.maxMs', maxMs);
+      if (max < min) throw new TypeError(`'latency.maxMs' must not be below 'latency.minMs'`);
+      next.latency = { minMs: min, maxMs: max };
+    }
+  }
+  if (p.tokenIdleMs !== undefined) next.tokenIdleMs = nonNegativeInteger('tokenIdleMs', p.tokenIdleMs);
+  return next;
+}
+
+function positiveInteger(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) throw new TypeError(`'${name}' must be a positive integer`);
+  return value;
+}
+
+function nonNegativeInteger(name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new TypeError(`'${name}' must be a non-negative integer`);
+  return value;
+}
+

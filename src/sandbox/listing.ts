@@ -1,0 +1,93 @@
+/**
+ * GET mechanics shared by every service: `?id=1,2,3`, paging (`start_element`, `num_elements` capped at 100
+ * silently), `?search=`, `?state=`, ordering by id, and the plural response key.
+ */
+import { ApiError } from './api-error.js';
+import { readId, toInteger } from './fields.js';
+import type { ServiceResponse } from './service.js';
+import type { JsonObject } from './types.js';
+
+export const MAX_PAGE = 100;
+
+/** The ids of `?id=1,2,3` ascending and without duplicates, or undefined when absent. */
+export function readIdList(query: Record<string, string>, key = 'id'): number[] | undefined {
+  const text = query[key];
+  if (text === undefined) return undefined;
+  const ids = text.split(',').map((part) => readId(part.trim(), key));
+  return [...new Set(ids)].sort((a, b) => a - b);
+}
+
+export interface Paging {
+  start: number;
+  size: number;
+}
+
+export function readPaging(query: Record<string, string>): Paging {
+  const read = (key: string, fallback: number): number => {
+    const text = query[key];
+    if (text === undefined || text === '') return fallback;
+    const n = toInteger(text);
+    if (n === undefined || n < 0) throw ApiError.syntax(`'${key}' must be a non-negative integer (got "${text}")`);
+    return n;
+  };
+  return { start: read('start_element', 0), size: Math.min(read('num_elements', MAX_PAGE), MAX_PAGE) };
+}
+
+export interface ListOptions<T> {
+  /** The plural key: "segments", "line-items", ... */
+  key: string;
+  /** Candidates by id ascending. */
+  rows: Iterable<T>;
+  keep: (row: T) => boolean;
+  render: (row: T) => JsonObject;
+  paging: Paging;
+}
+
+/** One page of the matching rows; `count` is the total number of matches. */
+export function listResponse<T>(options: ListOptions<T>): ServiceResponse {
+  const { start, size } = options.paging;
+  const page: JsonObject[] = [];
+  let count = 0;
+  for (const row of options.rows) {
+    if (!options.keep(row)) continue;
+    if (count >= start && page.length < size) page.push(options.render(row));
+    count++;
+  }
+  return {
+    payload: { count, start_element: start, num_elements: size, [options.key]: page },
+    outputTerm: options.key,
+    wrote: false,
+  };
+}
+
+/** Candidates for a read: the listed ids, or the whole collection. */
+export function* candidates<T>(ids: number[] | undefined, get: (id: number) => T | undefined, all: () => Iterable<T>): Iterable<T> {
+  if (!ids) {
+    yield* all();
+    return;
+  }
+  for (const id of ids) {
+    const row = get(id);
+    if (row) yield row;
+  }
+}
+
+/** `?search=`: the id, or a name or code containing the term (ignoring case). */
+export function matchesSearch(term: string | undefined, id: number, ...texts: unknown[]): boolean {
+  if (term === undefined || term === '') return true;
+  if (String(id) === term.trim()) return true;
+  const needle = term.toLowerCase();
+  return texts.some((t) => typeof t === 'string' && t.toLowerCase().includes(needle));
+}
+
+/** `?state=active` (or a comma list). */
+export function matchesState(filter: string | undefined, state: unknown): boolean {
+  return filter === undefined || filter.split(',').includes(String(state));
+}
+
+/** A single `?id=X` that matches nothing is the not-found error; an id list returns whatever exists. */
+export function requireFoundIfSingle(query: Record<string, string>, response: ServiceResponse, service: string): ServiceResponse {
+  const ids = query.id;
+  if (ids !== undefined && !ids.includes(',') && response.payload.count === 0) throw ApiError.notFound(service);
+  return response;
+}

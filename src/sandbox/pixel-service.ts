@@ -1,0 +1,167 @@
+/**
+ * `/pixel`, the conversion pixel service (conversion-pixel-service.md). Pixels belong to an advertiser.
+ * `code` is unique per advertiser ignoring case (undocumented; xandr-api.md A5). The POST answers only
+ * `status` and `id`, as the docs show. A pixel's `line_items` is computed from the line items using it, and
+ * deleting a pixel still in use is refused with INTEGRITY.
+ */
+import { ApiError } from './api-error.js';
+import {
+  formatTimestamp,
+  has,
+  readEnum,
+  readId,
+  readInteger,
+  readNumber,
+  readPiggybackPixels,
+  readString,
+  rejectUnknownFields,
+  toInteger,
+} from './fields.js';
+import { candidates, listResponse, matchesSearch, matchesState, readIdList, readPaging, requireFoundIfSingle } from './listing.js';
+import { newPixel } from './records.js';
+import { advertiserFilter, advertiserFromQuery, findAdvertiser, findTarget } from './scope.js';
+import { bodyObject, deletedResponse, writtenResponse, type Service, type ServiceRequest } from './service.js';
+import type { Store } from './store.js';
+import type { JsonObject, PixelRecord } from './types.js';
+
+const WRITABLE = new Set([
+  'code', 'name', 'state', 'trigger_type', 'advertiser_id', 'min_minutes_per_conv', 'post_view_expire_mins',
+  'post_click_expire_mins', 'post_click_value', 'post_view_value', 'piggyback_pixels', 'pixel_conversion_event_id',
+]);
+const READ_ONLY = new Set(['id', 'member_id', 'line_items', 'campaigns', 'created_on', 'last_modified', 'pixel_conversion_event']);
+
+const CONVERSION_EVENTS: Record<number, string> = {
+  2: 'LandingPage',
+  3: 'ItemView',
+  4: 'AddToCart',
+  5: 'InitiateCheckout',
+  6: 'AddPaymentInfo',
+  7: 'Purchase',
+  8: 'Lead',
+};
+
+export function renderPixel(store: Store, pixel: PixelRecord): JsonObject {
+  const lineItems = store
+    .lineItemsUsing(pixel.id)
+    .map((id) => store.lineItems.get(id))
+    .filter((li) => li !== undefined)
+    .map((li) => ({ id: li.id, name: li.name, state: li.state }));
+  const eventId = toInteger(pixel.pixel_conversion_event_id);
+  return {
+    ...pixel,
+    pixel_conversion_event: eventId !== undefined ? { id: eventId, name: CONVERSION_EVENTS[eventId] ?? null } : null,
+    campaigns: null,
+    line_items: lineItems.length ? lineItems : null,
+  };
+}
+
+function applyFields(request: ServiceRequest, target: PixelRecord, input: JsonObject, creating: boolean): void {
+  rejectUnknownFields(input, WRITABLE, READ_ONLY, 'pixel');
+  if (creating && !has(input, 'name')) throw ApiError.syntax(`'name' is required to create a pixel`);
+  if (has(input, 'name')) target.name = readString(input, 'name') as string;
+  if (has(input, 'code')) target.code = readString(input, 'code', { max: 100, nullable: true });
+  if (has(input, 'state')) target.state = readEnum(input, 'state', ['active', 'inactive'] as const);
+  if (has(input, 'trigger_type')) target.trigger_type = readEnum(input, 'trigger_type', ['view', 'click', 'hybrid'] as const);
+  const ranges: [string, number][] = [
+    ['min_minutes_per_conv', 32767],
+    ['post_view_expire_mins', 43200],
+    ['post_click_expire_mins', 129600],
+  ];
+  for (const [key, max] of ranges) {
+    if (has(input, key)) target[key] = readInteger(input, key, { min: 0, max, nullable: true });
+  }
+  for (const key of ['post_click_value', 'post_view_value']) {
+    if (has(input, key)) target[key] = readNumber(input, key, { nullable: true });
+  }
+  if (has(input, 'pixel_conversion_event_id')) {
+    target.pixel_conversion_event_id = readInteger(input, 'pixel_conversion_event_id', { min: 2, max: 8, nullable: true });
+  }
+  if (has(input, 'piggyback_pixels')) target.piggyback_pixels = readPiggybackPixels(input, 'piggyback_pixels');
+  if (typeof target.code === 'string') {
+    const other = request.store.pixels.findByCode(target.advertiser_id, target.code);
+    if (other && other.id !== target.id) {
+      throw ApiError.integrity(`code '${target.code}' is already used by pixel ${other.id} of advertiser ${target.advertiser_id} (ignoring case)`);
+    }
+  }
+}
+
+function targetOf(request: ServiceRequest, bodyId?: unknown): PixelRecord {
+  const scope = advertiserFromQuery(request);
+  return findTarget<PixelRecord>(request, {
+    service: 'pixel',
+    collection: request.store.pixels,
+    visible: (p) => p.member_id === request.user.memberId && (!scope || p.advertiser_id === scope.id),
+    codeScope: () => {
+      if (!scope) throw ApiError.syntax(`'advertiser_id' or 'advertiser_code' is required with 'code': pixel codes are unique per advertiser`);
+      return scope.id;
+    },
+    bodyId,
+  });
+}
+
+export const pixelService: Service = {
+  name: 'pixel',
+
+  GET(request) {
+    const { query, store, user } = request;
+    const byAdvertiser = advertiserFilter(request);
+    const response = listResponse({
+      key: 'pixels',
+      rows: candidates(readIdList(query), (id) => store.pixels.get(id), () => store.pixels.values()),
+      keep: (p) =>
+        p.member_id === user.memberId &&
+        (!byAdvertiser || byAdvertiser(p.advertiser_id)) &&
+        (query.code === undefined || p.code === query.code) &&
+        matchesSearch(query.search, p.id, p.name, p.code) &&
+        matchesState(query.state, p.state),
+      render: (p) => renderPixel(store, p),
+      paging: readPaging(query),
+    });
+    return requireFoundIfSingle(query, response, 'pixel');
+  },
+
+  POST(request) {
+    const input = bodyObject(request, ['pixel']);
+    const fromQuery = advertiserFromQuery(request);
+    let advertiser = fromQuery;
+    if (has(input, 'advertiser_id')) {
+      const fromBody = findAdvertiser(request, { id: input.advertiser_id });
+      if (fromQuery && fromQuery.id !== fromBody.id) {
+        throw ApiError.syntax(`'advertiser_id' ${fromBody.id} in the body does not match advertiser ${fromQuery.id} of the query string`);
+      }
+      advertiser = fromBody;
+    }
+    if (!advertiser) throw ApiError.syntax(`'advertiser_id' is required to create a pixel (in the query string or the body)`);
+    const pixel = newPixel(0, advertiser.id, advertiser.member_id, request.now);
+    applyFields(request, pixel, input, true);
+    pixel.id = request.store.nextId('pixel');
+    request.store.pixels.set(pixel);
+    // conversion-pixel-service.md "Add a conversion pixel": the answer is only status and id.
+    return { payload: { id: pixel.id }, outputTerm: 'pixel', wrote: true, bare: true };
+  },
+
+  PUT(request) {
+    const input = bodyObject(request, ['pixel']);
+    const current = targetOf(request, input.id);
+    if (has(input, 'advertiser_id') && readId(input.advertiser_id, 'advertiser_id') !== current.advertiser_id) {
+      throw ApiError.syntax(`a pixel cannot move to another advertiser (pixel ${current.id} belongs to advertiser ${current.advertiser_id})`);
+    }
+    const next = structuredClone(current);
+    applyFields(request, next, input, false);
+    next.last_modified = formatTimestamp(request.now);
+    request.store.pixels.set(next);
+    return writtenResponse('pixel', next.id, renderPixel(request.store, next), 'PUT');
+  },
+
+  DELETE(request) {
+    const current = targetOf(request);
+    const users = request.store.lineItemsUsing(current.id);
+    if (users.length) {
+      throw ApiError.integrity(
+        `pixel ${current.id} is used by line item${users.length > 1 ? 's' : ''} ${users.join(', ')}; remove it from their pixels before deleting it`,
+      );
+    }
+    request.store.pixels.delete(current.id);
+    return deletedResponse();
+  },
+};

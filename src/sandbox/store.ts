@@ -1,0 +1,159 @@
+/**
+ * The sandbox's data: members, advertisers, segments, pixels and line items, plus the id sequences and the
+ * reverse index "pixel -> line items using it" (a pixel's read-only `line_items`, and the delete check).
+ */
+import { Collection } from './collection.js';
+import { toInteger } from './fields.js';
+import { canonicalPixels, newAdvertiser, newLineItem, newPixel, newSegment } from './records.js';
+import type {
+  AdvertiserRecord,
+  JsonObject,
+  LineItemRecord,
+  MemberRecord,
+  PixelRecord,
+  SandboxObjects,
+  SandboxState,
+  SegmentRecord,
+  UpsertResult,
+} from './types.js';
+
+/** Where ids start: pixels at 12345 so that the seed article's line-item PUT (pixel 12345) works verbatim. */
+export const FIRST_IDS = { segment: 1_000_001, pixel: 12_345, lineItem: 9_001 } as const;
+
+export class Store {
+  readonly members = new Map<number, MemberRecord>();
+  readonly advertisers = new Collection<AdvertiserRecord>((a) => a.member_id);
+  readonly segments = new Collection<SegmentRecord>((s) => s.member_id);
+  readonly pixels = new Collection<PixelRecord>((p) => p.advertiser_id);
+  readonly lineItems = new Collection<LineItemRecord>((l) => l.advertiser_id);
+  private readonly pixelUsers = new Map<number, Set<number>>();
+  private sequences: { segment: number; pixel: number; lineItem: number } = { ...FIRST_IDS };
+
+  nextId(kind: keyof typeof FIRST_IDS): number {
+    return this.sequences[kind]++;
+  }
+
+  /** Ids of the line items whose `pixels` contain this pixel, ascending. */
+  lineItemsUsing(pixelId: number): number[] {
+    return [...(this.pixelUsers.get(pixelId) ?? [])].sort((a, b) => a - b);
+  }
+
+  putLineItem(record: LineItemRecord): void {
+    this.unlinkPixels(record.id);
+    this.lineItems.set(record);
+    for (const pixel of record.pixels ?? []) {
+      let users = this.pixelUsers.get(pixel.id);
+      if (!users) this.pixelUsers.set(pixel.id, (users = new Set()));
+      users.add(record.id);
+    }
+  }
+
+  deleteLineItem(id: number): boolean {
+    this.unlinkPixels(id);
+    return this.lineItems.delete(id);
+  }
+
+  private unlinkPixels(lineItemId: number): void {
+    const previous = this.lineItems.get(lineItemId);
+    for (const pixel of previous?.pixels ?? []) this.pixelUsers.get(pixel.id)?.delete(lineItemId);
+  }
+
+  /** The member used for raw objects that name none: the first one. */
+  defaultMemberId(): number {
+    for (const id of this.members.keys()) return id;
+    return 0;
+  }
+
+  clear(): void {
+    this.members.clear();
+    this.advertisers.clear();
+    this.segments.clear();
+    this.pixels.clear();
+    this.lineItems.clear();
+    this.pixelUsers.clear();
+    this.sequences = { ...FIRST_IDS };
+  }
+
+  snapshot(): SandboxState {
+    return structuredClone({
+      format: 'xandr-sync-sandbox',
+      version: 1,
+      sequences: { ...this.sequences },
+      members: [...this.members.values()],
+      advertisers: [...this.advertisers.values()],
+      segments: [...this.segments.values()],
+      pixels: [...this.pixels.values()],
+      lineItems: [...this.lineItems.values()],
+    } satisfies SandboxState);
+  }
+
+  /** Replaces everything with `state` (already checked by assertState). */
+  load(state: SandboxState): void {
+    this.clear();
+    const copy = structuredClone(state);
+    for (const member of copy.members) this.members.set(member.id, member);
+    for (const advertiser of copy.advertisers) this.advertisers.set(advertiser);
+    for (const segment of copy.segments) this.segments.set(segment);
+    for (const pixel of copy.pixels) this.pixels.set(pixel);
+    for (const lineItem of copy.lineItems) this.putLineItem({ ...lineItem, pixels: canonicalPixels(lineItem.pixels) });
+    this.sequences = { ...FIRST_IDS, ...copy.sequences };
+    this.bumpSequences();
+  }
+
+  /**
+   * Raw objects by id, without validation: an existing object gets the given fields merged over it, a new
+   * one starts from the defaults a POST would give. For tests' out-of-band changes and bulk seeding.
+   */
+  upsert(objects: SandboxObjects, now: number): UpsertResult {
+    const result: UpsertResult = { advertisers: 0, segments: 0, pixels: 0, lineItems: 0 };
+    for (const raw of objects.advertisers ?? []) {
+      const id = rawId(raw, 'advertisers');
+      const memberId = toInteger(raw.member_id) ?? this.defaultMemberId();
+      this.advertisers.set({ ...(this.advertisers.get(id) ?? newAdvertiser(id, memberId, now)), ...raw, id });
+      result.advertisers++;
+    }
+    for (const raw of objects.segments ?? []) {
+      const id = rawId(raw, 'segments');
+      const memberId = toInteger(raw.member_id) ?? this.defaultMemberId();
+      this.segments.set({ ...(this.segments.get(id) ?? newSegment(id, memberId, now)), ...raw, id });
+      result.segments++;
+    }
+    for (const raw of objects.pixels ?? []) {
+      const id = rawId(raw, 'pixels');
+      const base = this.pixels.get(id) ?? newPixel(id, toInteger(raw.advertiser_id) ?? 0, 0, now);
+      const merged = { ...base, ...raw, id } as PixelRecord;
+      merged.member_id = toInteger(raw.member_id) ?? this.memberOfAdvertiser(merged.advertiser_id) ?? base.member_id;
+      this.pixels.set(merged);
+      result.pixels++;
+    }
+    for (const raw of objects.lineItems ?? []) {
+      const id = rawId(raw, 'lineItems');
+      const base = this.lineItems.get(id) ?? newLineItem(id, toInteger(raw.advertiser_id) ?? 0, 0, now);
+      const merged = { ...base, ...raw, id } as LineItemRecord;
+      merged.member_id = toInteger(raw.member_id) ?? this.memberOfAdvertiser(merged.advertiser_id) ?? base.member_id;
+      merged.pixels = canonicalPixels(merged.pixels);
+      this.putLineItem(merged);
+      result.lineItems++;
+    }
+    this.bumpSequences();
+    return result;
+  }
+
+  private memberOfAdvertiser(advertiserId: unknown): number | undefined {
+    const id = toInteger(advertiserId);
+    return id === undefined ? undefined : (this.advertisers.get(id)?.member_id ?? this.defaultMemberId());
+  }
+
+  /** A sequence never hands out an id that is already taken. */
+  private bumpSequences(): void {
+    this.sequences.segment = Math.max(this.sequences.segment, this.segments.maxId() + 1);
+    this.sequences.pixel = Math.max(this.sequences.pixel, this.pixels.maxId() + 1);
+    this.sequences.lineItem = Math.max(this.sequences.lineItem, this.lineItems.maxId() + 1);
+  }
+}
+
+function rawId(raw: JsonObject, list: string): number {
+  const id = typeof raw === 'object' && raw !== null ? toInteger(raw.id) : undefined;
+  if (id === undefined || id <= 0) throw new TypeError(`every object in '${list}' needs a positive integer 'id'`);
+  return id;
+}

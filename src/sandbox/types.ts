@@ -1,0 +1,244 @@
+/**
+ * The public types of the sandbox: options, the control surface, the request log and the state format.
+ * Everything here is plain JSON so that the HTTP control endpoint and the in-process control object can
+ * hand out exactly the same values.
+ */
+
+export type Dialect = 'modern' | 'legacy';
+
+export type JsonObject = Record<string, unknown>;
+
+export interface SandboxUser {
+  username: string;
+  password: string;
+  /** The member the user belongs to; default 958. */
+  memberId?: number;
+}
+
+export interface SandboxLimits {
+  /** GET requests per user per window. */
+  reads: number;
+  /** POST, PUT and DELETE requests per user per window. */
+  writes: number;
+  windowMs: number;
+  /** Requests one user may have in flight at once; the next one gets CONCURRENCY_EXCEEDED. */
+  maxInFlight: number;
+  /** Successful logins per user per login window; the next one gets NOAUTH. */
+  logins: number;
+  loginWindowMs: number;
+}
+
+export interface LatencyRange {
+  minMs: number;
+  maxMs: number;
+}
+
+/** The settings that can change while the sandbox runs (`PUT /__sandbox/config`). */
+export interface SandboxConfig {
+  dialect: Dialect;
+  limits: SandboxLimits;
+  latency: LatencyRange | null;
+  tokenIdleMs: number;
+}
+
+export interface SandboxConfigPatch {
+  dialect?: Dialect;
+  limits?: Partial<SandboxLimits>;
+  latency?: LatencyRange | null;
+  tokenIdleMs?: number;
+}
+
+export type FaultAction = 'error' | 'reset' | 'lose' | 'throttle' | 'delay';
+
+export interface FaultRule {
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE' | '*';
+  /** Prefix of the request path. Absent: every API path except `/auth`, which matches only a rule that names it. */
+  path?: string;
+  action: FaultAction;
+  /** For `error`: the HTTP status, default 503. */
+  status?: number;
+  /** For `throttle`: the Retry-After header in seconds, default 1. */
+  retryAfter?: number;
+  /** For `delay`: how long to hold the request before processing it. */
+  delayMs?: number;
+  /** Fire for the next `count` matching requests, then the rule is spent. Absent: no limit. */
+  count?: number;
+  /** Let the first `skip` matching requests through before firing. */
+  skip?: number;
+  /** Probability (0..1) of firing for each matching request, drawn from the seeded PRNG. */
+  rate?: number;
+}
+
+/** A rule as `GET /__sandbox/faults` reports it. */
+export interface FaultRuleStatus extends FaultRule {
+  /** Firings left before the rule is spent; null = unlimited. */
+  remaining: number | null;
+  /** Matching requests still to be let through before the rule fires. */
+  skipRemaining: number;
+  /** How many times the rule has fired. */
+  hits: number;
+}
+
+export interface FaultsView {
+  seed: number;
+  rules: FaultRuleStatus[];
+}
+
+/** Why a request was not served normally. `delay` marks a request held by a delay rule (then served). */
+export type FaultKind = 'reset' | 'lose' | 'error' | 'throttle' | 'concurrency' | 'delay';
+
+export interface RequestLogEntry {
+  seq: number;
+  /** Arrival time, epoch ms. */
+  at: number;
+  method: string;
+  /** The path without the query string, e.g. "/segment". */
+  path: string;
+  query: Record<string, string>;
+  /** The parsed request body (with any password replaced by "***"), or null. */
+  body: unknown;
+  /** The HTTP status sent, or null while in progress or when the connection was dropped. */
+  status: number | null;
+  error_id?: string;
+  error_code?: string;
+  user?: string;
+  fault?: FaultKind;
+  /** True when the request reached the service: it read state, or was a write that the service handled. */
+  processed: boolean;
+}
+
+export interface SandboxStats {
+  /** GET requests that reached a service. */
+  reads: number;
+  /** POST/PUT/DELETE requests that reached a service. */
+  writes: number;
+  /** Successful logins. */
+  logins: number;
+  /** 429 answers (rate limit or injected throttle). */
+  throttled: number;
+  /** CONCURRENCY_EXCEEDED answers. */
+  concurrency: number;
+  /** Connections dropped by `reset` or `lose` faults. */
+  dropped: number;
+  /** HTTP statuses sent for API requests. */
+  byStatus: Record<string, number>;
+}
+
+export interface LineItemPixel {
+  id: number;
+  state: 'active' | 'inactive';
+  post_click_revenue: number | null;
+  post_view_revenue: number | null;
+}
+
+/** Stored records: Xandr's field names, canonical types (numbers for ids and money). */
+export interface MemberRecord extends JsonObject {
+  id: number;
+  name: string;
+  state: string;
+}
+
+export interface AdvertiserRecord extends JsonObject {
+  id: number;
+  member_id: number;
+  name: string;
+  code: string | null;
+  state: string;
+}
+
+export interface SegmentRecord extends JsonObject {
+  id: number;
+  member_id: number;
+  advertiser_id: number | null;
+  code: string | null;
+  short_name: string;
+}
+
+export interface PixelRecord extends JsonObject {
+  id: number;
+  member_id: number;
+  advertiser_id: number;
+  code: string | null;
+  name: string;
+}
+
+export interface LineItemRecord extends JsonObject {
+  id: number;
+  member_id: number;
+  advertiser_id: number;
+  code: string | null;
+  name: string;
+  line_item_type: string;
+  revenue_type: string;
+  pixels: LineItemPixel[] | null;
+}
+
+/** The whole state: what `GET /__sandbox/state` returns and what the state file holds. */
+export interface SandboxState {
+  format: 'xandr-sync-sandbox';
+  version: 1;
+  /** The next id each service hands out. */
+  sequences: { segment: number; pixel: number; lineItem: number };
+  members: MemberRecord[];
+  advertisers: AdvertiserRecord[];
+  segments: SegmentRecord[];
+  pixels: PixelRecord[];
+  lineItems: LineItemRecord[];
+}
+
+/** Raw objects for `POST /__sandbox/objects`: upserted by id, without validation. */
+export interface SandboxObjects {
+  advertisers?: JsonObject[];
+  segments?: JsonObject[];
+  pixels?: JsonObject[];
+  lineItems?: JsonObject[];
+}
+
+export interface UpsertResult {
+  advertisers: number;
+  segments: number;
+  pixels: number;
+  lineItems: number;
+}
+
+/** The in-process twin of the `/__sandbox/` control endpoint. */
+export interface SandboxControl {
+  log(sinceSeq?: number): RequestLogEntry[];
+  clearLog(): void;
+  /** Fresh (or empty) state; clears the log, counters, tokens and faults. */
+  reset(): Promise<void>;
+  config(): SandboxConfig;
+  configure(patch: SandboxConfigPatch): SandboxConfig;
+  faults(): FaultsView;
+  setFaults(rules: FaultRule[], seed?: number): FaultsView;
+  /** Every current token becomes invalid. Returns how many there were. */
+  expireTokens(): number;
+  snapshot(): SandboxState;
+  load(state: SandboxState): Promise<void>;
+  upsert(objects: SandboxObjects): Promise<UpsertResult>;
+  stats(): SandboxStats;
+}
+
+export interface SandboxOptions {
+  port?: number;
+  host?: string;
+  /** JSON state file, loaded at start and written atomically after every write; absent = memory only. */
+  statePath?: string;
+  dialect?: Dialect;
+  users?: SandboxUser[];
+  limits?: Partial<SandboxLimits>;
+  tokenIdleMs?: number;
+  latency?: LatencyRange;
+  faults?: FaultRule[];
+  seed?: number;
+  /** Start with only the members (no advertisers, line items, pixels or segments). */
+  empty?: boolean;
+}
+
+export interface Sandbox {
+  url: string;
+  port: number;
+  control: SandboxControl;
+  /** Stops listening, destroys open sockets, and waits for the state file to be written. */
+  close(): Promise<void>;
+}

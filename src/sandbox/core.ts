@@ -52,7 +52,7 @@ export class SandboxCore implements SandboxControl {
     this.faultRules.set(options.faults ?? []);
     const saved = options.statePath ? readStateFile(options.statePath) : null;
     this.loadState(saved ?? this.initialState());
-    this.stateFile = options.statePath ? new StateFile(options.statePath, () => this.store.snapshot()) : null;
+    this.stateFile = options.statePath ? new StateFile(options.statePath, () => this.store.serialize()) : null;
   }
 
   /** Writes the state file (if any); the server awaits it before acknowledging a write. */

@@ -61,7 +61,8 @@ export class StateFile {
 
   constructor(
     readonly path: string,
-    private readonly snapshot: () => SandboxState,
+    /** The state as JSON text, taken when a write starts. */
+    private readonly serialize: () => string,
   ) {
     mkdirSync(dirname(path), { recursive: true });
   }
@@ -71,7 +72,7 @@ export class StateFile {
     if (!this.queued) {
       const run = this.tail.then(() => {
         this.queued = null;
-        return writeAtomically(this.path, JSON.stringify(this.snapshot()));
+        return writeAtomically(this.path, this.serialize());
       });
       this.queued = run;
       this.tail = run.catch(() => undefined);

@@ -74,8 +74,18 @@ export class Store {
     this.sequences = { ...FIRST_IDS };
   }
 
+  /** A deep copy of the whole state. */
   snapshot(): SandboxState {
-    return structuredClone({
+    return structuredClone(this.view());
+  }
+
+  /** The state as JSON text, without the cost of a copy (the state file is written after every write). */
+  serialize(): string {
+    return JSON.stringify(this.view());
+  }
+
+  private view(): SandboxState {
+    return {
       format: 'xandr-sync-sandbox',
       version: 1,
       sequences: { ...this.sequences },
@@ -84,7 +94,7 @@ export class Store {
       segments: [...this.segments.values()],
       pixels: [...this.pixels.values()],
       lineItems: [...this.lineItems.values()],
-    } satisfies SandboxState);
+    };
   }
 
   /** Replaces everything with `state` (already checked by assertState). */

@@ -98,8 +98,8 @@ export function assertError(
 }
 
 /** Checks a success answer and returns `response`. */
-export function ok(reply: Reply): any {
-  assert.is(reply.status, 200, `expected 200, got ${reply.status}: ${JSON.stringify(reply.body)}`);
+export function ok(reply: Reply, what = ''): any {
+  assert.is(reply.status, 200, `${what ? `${what}: ` : ''}expected 200, got ${reply.status}: ${JSON.stringify(reply.body)}`);
   assert.is(reply.body?.response?.status, 'OK', JSON.stringify(reply.body));
   return reply.body.response;
 }

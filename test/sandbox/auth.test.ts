@@ -1,0 +1,103 @@
+import * as assert from 'uvu/assert';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { readFileSync } from 'node:fs';
+import { Api, assertError, ok, sandboxSuite } from './helpers.js';
+
+const s = sandboxSuite('sandbox /auth and tokens', {
+  users: [
+    { username: 'sandbox', password: 'sandbox' },
+    { username: 'other', password: 'S3cret!pass', memberId: 1282 },
+  ],
+});
+const test = s.test;
+
+test('a login answers status OK, a token shaped like Xandr\'s, and the HBFAPI_SESSID cookie', async () => {
+  const api = new Api(s.sb.url);
+  const reply = await api.login();
+  const r = ok(reply);
+  assert.match(r.token, /^hbapi:\d+:[0-9a-f]{16}:sandbox$/);
+  assert.is(r.dbg_info.output_term, 'token');
+  assert.is(reply.headers.get('set-cookie'), `HBFAPI_SESSID=${encodeURIComponent(r.token)}; Path=/; HttpOnly`);
+  const again = new Api(s.sb.url);
+  await again.login();
+  assert.is.not(again.token, api.token, 'each login gets a fresh random token');
+});
+
+test('bad credentials are NOAUTH "No match found for user/pass", as in the docs\' error fixture', async () => {
+  const fixture = JSON.parse(readFileSync(new URL('../../../shared/xandr-fixtures/error-noauth.json', import.meta.url), 'utf8'));
+  const api = new Api(s.sb.url);
+  for (const auth of [{ username: 'sandbox', password: 'wrong' }, { username: 'nobody', password: 'sandbox' }, { username: 'sandbox' }]) {
+    const reply = await api.call('POST', '/auth', { auth }, { token: null });
+    assertError(reply, { status: 401, errorId: fixture.response.error_id, message: /^No match found for user\/pass$/ });
+  }
+  assertError(await api.call('POST', '/auth', { login: {} }, { token: null }), { status: 400, errorId: 'SYNTAX' });
+});
+
+test('the token works as the raw Authorization header or as the cookie; "Bearer" is not Xandr', async () => {
+  const token = s.api.token!;
+  ok(await s.api.get('/member'));
+  ok(await s.api.get('/member', { token: null, headers: { cookie: `other=1; HBFAPI_SESSID=${encodeURIComponent(token)}` } }));
+  assertError(await s.api.get('/member', { token: `Bearer ${token}` }), { status: 401, errorId: 'NOAUTH' });
+  assertError(await s.api.get('/member', { token: 'hbapi:1:deadbeef:sandbox' }), { status: 401, errorId: 'NOAUTH' });
+  assertError(await s.api.get('/member', { token: null }), { status: 401, errorId: 'NOAUTH', message: /not logged in/ });
+});
+
+test('a user sees only its own member', async () => {
+  const other = new Api(s.sb.url);
+  ok(await other.login('other', 'S3cret!pass'));
+  assert.equal(ok(await other.get('/member')).members.map((m: any) => m.id), [1282]);
+  assert.equal(ok(await other.get('/advertiser')).advertisers, []);
+  assertError(await other.get('/line-item?id=205'), { status: 404, errorId: 'SYNTAX' });
+});
+
+test('tokens expire after the idle time, and each call slides it', async () => {
+  s.sb.control.configure({ tokenIdleMs: 400 });
+  const api = new Api(s.sb.url);
+  await api.login();
+  // 600 ms in all, longer than the idle time: only sliding keeps the token alive.
+  for (let i = 0; i < 4; i++) {
+    await sleep(150);
+    ok(await api.get('/member'));
+  }
+  await sleep(600);
+  assertError(await api.get('/member'), { status: 401, errorId: 'NOAUTH', message: /token expired \(idle/ });
+  assertError(await api.get('/member'), { status: 401, errorId: 'NOAUTH' });
+  ok(await api.login());
+  ok(await api.get('/member'));
+});
+
+test('expire-tokens invalidates every current token; a new login works', async () => {
+  const second = new Api(s.sb.url);
+  await second.login();
+  assert.is(s.sb.control.expireTokens(), 2);
+  assertError(await s.api.get('/member'), { status: 401, errorId: 'NOAUTH' });
+  assertError(await second.get('/member'), { status: 401, errorId: 'NOAUTH' });
+  await s.api.login();
+  ok(await s.api.get('/member'));
+});
+
+test('10 successful logins per user per 5 minutes, then NOAUTH saying the limit was exceeded', async () => {
+  // The suite already logged in once for this test.
+  const api = new Api(s.sb.url);
+  for (let i = 0; i < 9; i++) ok(await api.login());
+  const refused = await api.login();
+  assertError(refused, { status: 401, errorId: 'NOAUTH', message: /Authentication limit exceeded/ });
+  assertError(await api.login('sandbox', 'wrong'), { status: 401, errorId: 'NOAUTH', message: /No match/ });
+  ok(await api.login('other', 'S3cret!pass'));
+  ok(await api.get('/member'), 'the tokens already issued stay valid');
+  assert.is(s.sb.control.stats().logins, 11);
+});
+
+test('the log never holds a password', async () => {
+  await new Api(s.sb.url).login('other', 'S3cret!pass');
+  await new Api(s.sb.url).login('sandbox', 'wrong-S3cret');
+  const text = JSON.stringify(s.sb.control.log());
+  assert.not.match(text, 'S3cret');
+  const logins = s.sb.control.log().filter((e) => e.path === '/auth');
+  assert.equal((logins[1]!.body as any).auth, { username: 'other', password: '***' });
+  assert.is(logins[1]!.user, 'other');
+  assert.is(logins[2]!.error_id, 'NOAUTH');
+  assert.not.match(JSON.stringify(await (await fetch(`${s.sb.url}/__sandbox/state`)).json()), 'S3cret');
+});
+
+test.run();

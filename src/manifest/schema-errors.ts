@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import type { DiagnosticCode } from './codes.js';
 import { fieldsOf, type SchemaKind } from './schemas.js';
-import { didYouMean } from './suggest.js';
+import { didYouMean, suggest } from './suggest.js';
 import { locate } from './yaml-value.js';
 import type { YNode } from './yaml-tree.js';
 
@@ -196,9 +196,18 @@ export function reportSchemaErrors(errors: ErrorObject[], root: YNode, kind: Sch
   );
   // A value of the wrong type also fails its enum or pattern; the type is the one thing to fix first.
   const typed = new Set(relevant.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
+  // `shortname:` is both an unknown field and a missing `short_name`; the typo hint says it all.
+  const misspelt = new Set<string>();
+  for (const e of relevant) {
+    if (e.keyword !== 'additionalProperties') continue;
+    const allowed = Object.keys((e.parentSchema?.properties as object | undefined) ?? {});
+    const hit = suggest((e.params as { additionalProperty: string }).additionalProperty, allowed);
+    if (hit !== undefined) misspelt.add(`${e.instancePath}\0${hit}`);
+  }
   for (const error of relevant) {
     const pointer = error.instancePath;
     if (typed.has(pointer) && error.keyword !== 'type') continue;
+    if (error.keyword === 'required' && misspelt.has(`${pointer}\0${(error.params as { missingProperty: string }).missingProperty}`)) continue;
     const field = fieldLabel(pointer);
     const params = error.params as Record<string, unknown>;
     switch (error.keyword) {

@@ -1,4 +1,4 @@
-import { MAX_DEPTH, type ParsedYaml, type YDocument, type YMap, type YNode, type YPair, type YScalar, type YSeq } from './yaml-tree.js';
+import { MAX_DEPTH, type ParsedYaml, type YDocument, type YMap, type YNode, type YPair, type YSeq } from './yaml-tree.js';
 
 /**
  * A reader for the plain block YAML that manifests are written in: block mappings with identifier keys, block
@@ -15,6 +15,9 @@ import { MAX_DEPTH, type ParsedYaml, type YDocument, type YMap, type YNode, type
 // Tabs, control characters, C1 controls, a BOM or non-character inside the text, Unicode line separators and a
 // lone CR all have YAML rules of their own: leave them to the full parser.
 const OUTSIDE_SUBSET = /[\t\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]|\r(?!\n)/;
+
+/** A flow sequence item the fast reader takes: a word, or a quoted text without quotes, brackets, commas or '#'. */
+const FLOW_ITEM = /^( *)((?:-(?=[0-9]))?[A-Za-z0-9_][A-Za-z0-9_.\/-]*|'[^'\[\]{},#]*'|"[^"\\\[\]{},#]*") *$/;
 
 const RESERVED_KEY = /^(?:null|Null|NULL|true|True|TRUE|false|False|FALSE)$/;
 const MAX_KEY_LENGTH = 1000;
@@ -203,7 +206,7 @@ class FastReader {
     return q === end || (q > from && this.text.charCodeAt(q) === HASH);
   }
 
-  private scalar(q: number, end: number): YScalar {
+  private scalar(q: number, end: number): YNode {
     const { text } = this;
     const ch = text[q] as string;
     if (ch === "'") {
@@ -224,6 +227,7 @@ class FastReader {
       if (value.includes('\\') || !this.restIsComment(j + 1, end)) bail();
       return { type: 'scalar', offset: q, value };
     }
+    if (ch === '[') return this.flowSequence(q, end);
     if ('[]{}&*!|>%@`,?:#'.includes(ch)) bail();
     if (ch === '-') {
       const after = text.charCodeAt(q + 1);
@@ -240,6 +244,30 @@ class FastReader {
     const source = text.slice(q, cut);
     if (source.includes(': ') || source.endsWith(':')) bail();
     return { type: 'scalar', offset: q, value: resolvePlain(source) };
+  }
+
+  /**
+   * A one-line flow sequence of simple scalars, `[description, state]` or `[]`: common in manifests
+   * (ignore_changes, an empty pixels list). Anything fancier inside the brackets goes to the full parser.
+   */
+  private flowSequence(q: number, end: number): YNode {
+    const close = this.find(93 /* ] */, q + 1, end);
+    if (close === -1 || !this.restIsComment(close + 1, end)) bail();
+    const seq: YSeq = { type: 'seq', offset: q, items: [] };
+    const inner = this.text.slice(q + 1, close);
+    if (/^ *$/.test(inner)) return seq;
+    let offset = q + 1;
+    for (const part of inner.split(',')) {
+      const match = FLOW_ITEM.exec(part);
+      if (!match) bail();
+      const [, lead, item] = match as unknown as [string, string, string];
+      const at = offset + lead.length;
+      const first = item[0];
+      const value = first === "'" || first === '"' ? item.slice(1, -1) : resolvePlain(item);
+      seq.items.push({ type: 'scalar', offset: at, value });
+      offset += part.length + 1;
+    }
+    return seq;
   }
 
   /** Index of a character within [from, end), or -1. (indexOf would search past the line, once per scalar.) */

@@ -1,4 +1,4 @@
-import { Composer, Parser, isAlias, isMap, isScalar, isSeq, type CST, type Document, type Node } from 'yaml';
+import { Composer, Parser, isAlias, isMap, isScalar, isSeq, type CST, type Document, type Node, type YAMLError } from 'yaml';
 import { MAX_DEPTH, type ParsedYaml, type Problem, type YDocument, type YNode, type YPair } from './yaml-tree.js';
 
 /**
@@ -69,23 +69,25 @@ function start(node: Node): number {
   return node.range?.[0] ?? 0;
 }
 
-function checkProps(node: Node): void {
+function checkProps(node: Node, text: string): void {
   if (node.anchor !== undefined) {
-    refuse('alias-not-allowed', `anchors (&${node.anchor}) are not supported in manifests: write the value out in full`, start(node));
+    // The node knows its anchor's name but not where `&name` is written: it is the last one before the node.
+    const at = text.lastIndexOf(`&${node.anchor}`, start(node));
+    refuse('alias-not-allowed', `anchors (&${node.anchor}) are not supported in manifests: write the value out in full`, at === -1 ? start(node) : at);
   }
   if (node.tag !== undefined && !CORE_TAGS.has(node.tag)) {
     refuse('tag-not-allowed', `tag '${node.tag}' is not allowed: manifests use only plain YAML values (the core schema)`, start(node));
   }
 }
 
-function convert(node: unknown, depth: number, ownerOffset: number): YNode {
+function convert(node: unknown, depth: number, ownerOffset: number, text: string): YNode {
   if (node === null || node === undefined) return { type: 'scalar', offset: ownerOffset, value: null };
   if (isAlias(node)) {
     refuse('alias-not-allowed', `aliases (*${node.source}) are not supported in manifests: write the value out in full`, start(node));
   }
   if (depth > MAX_DEPTH) refuse('too-deep', `nesting deeper than ${MAX_DEPTH} levels is not allowed`, start(node as Node));
   if (isScalar(node)) {
-    checkProps(node);
+    checkProps(node, text);
     const { value } = node;
     const implicitNull = value === null && node.source === '' && node.tag === undefined;
     if (value === null || typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string') {
@@ -94,7 +96,7 @@ function convert(node: unknown, depth: number, ownerOffset: number): YNode {
     refuse('tag-not-allowed', 'only plain YAML values (text, numbers, booleans, null) are allowed', start(node));
   }
   if (isMap(node)) {
-    checkProps(node);
+    checkProps(node, text);
     const pairs: YPair[] = [];
     for (const pair of node.items) {
       const key = pair.key as unknown;
@@ -102,36 +104,64 @@ function convert(node: unknown, depth: number, ownerOffset: number): YNode {
       if (!isScalar(key)) {
         refuse('invalid-type', 'mapping keys must be plain text', key ? start(key as Node) : start(node));
       }
-      checkProps(key);
+      checkProps(key, text);
       const keyOffset = start(key);
-      const text = typeof key.value === 'string' ? key.value : (key.source ?? String(key.value));
-      pairs.push({ key: String(text), keyOffset, value: convert(pair.value, depth + 1, keyOffset) });
+      const name = typeof key.value === 'string' ? key.value : (key.source ?? String(key.value));
+      pairs.push({ key: String(name), keyOffset, value: convert(pair.value, depth + 1, keyOffset, text) });
     }
     const firstKey = node.items[0]?.key as Node | null | undefined;
     return { type: 'map', offset: firstKey ? start(firstKey) : start(node), pairs };
   }
   if (isSeq(node)) {
-    checkProps(node);
+    checkProps(node, text);
     const items: YNode[] = [];
-    for (const item of node.items) items.push(convert(item, depth + 1, start(node)));
+    for (const item of node.items) items.push(convert(item, depth + 1, start(node), text));
     return { type: 'seq', offset: start(node), items };
   }
   refuse('yaml-syntax', 'unsupported YAML node', 0);
 }
 
-function toDocument(doc: Document.Parsed, problems: Problem[]): YDocument | undefined {
+/**
+ * yaml reports an unclosed quote where the file ends; the quote that opened the scalar is what to fix. It is
+ * the last quote before that point that can start a scalar (after a space, an indicator or a line start).
+ */
+function openingQuote(text: string, quote: string, end: number): number | undefined {
+  for (let i = text.lastIndexOf(quote, end - 1); i >= 0; i = text.lastIndexOf(quote, i - 1)) {
+    if (i === 0 || ' \t\r\n:[{,-?'.includes(text[i - 1] as string)) return i;
+  }
+  return undefined;
+}
+
+function syntaxProblem(error: YAMLError, text: string): Problem {
+  const message = error.message.split('\n')[0] ?? error.message;
+  let offset = error.pos[0];
+  const unclosed = /^Missing closing (["'])quote/.exec(message);
+  if (unclosed) offset = openingQuote(text, unclosed[1] as string, offset) ?? offset;
+  return { code: error.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax', message, offset };
+}
+
+function toDocument(doc: Document.Parsed, text: string, problems: Problem[]): YDocument | undefined {
   if (doc.errors.length > 0) {
-    for (const error of doc.errors) {
-      problems.push({
-        code: error.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax',
-        message: error.message.split('\n')[0] ?? error.message,
-        offset: error.pos[0],
-      });
-    }
+    for (const error of doc.errors) problems.push(syntaxProblem(error, text));
+    return undefined;
+  }
+  // With the core schema and resolveKnownTags off, every tag outside the core schema is "unresolved"; the
+  // warning carries the tag's own position, which the node (positioned at its value) does not.
+  const unresolved = doc.warnings.find((w) => w.code === 'TAG_RESOLVE_FAILED');
+  if (unresolved) {
+    const tag = /Unresolved tag: (\S+)/.exec(unresolved.message)?.[1] ?? 'this tag';
+    problems.push({
+      code: 'tag-not-allowed',
+      message: `tag '${tag}' is not allowed: manifests use only plain YAML values (the core schema)`,
+      offset: unresolved.pos[0],
+    });
     return undefined;
   }
   try {
-    return { root: doc.contents === null ? null : convert(doc.contents, 1, 0) };
+    const { contents } = doc;
+    // A document of only comments (or nothing) composes to an empty null scalar: it is no document at all.
+    const empty = contents === null || (isScalar(contents) && contents.value === null && contents.source === '' && contents.tag === undefined);
+    return { root: empty ? null : convert(contents, 1, 0, text) };
   } catch (error) {
     if (error instanceof Refused) {
       problems.push(error.problem);
@@ -155,7 +185,7 @@ export function readFullYaml(text: string): ParsedYaml {
   }
   const documents: YDocument[] = [];
   for (const doc of new Composer(COMPOSE_OPTIONS).compose(tokens, true, text.length)) {
-    const converted = toDocument(doc, problems);
+    const converted = toDocument(doc, text, problems);
     if (converted) documents.push(converted);
   }
   return { documents, problems };

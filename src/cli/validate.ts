@@ -2,7 +2,7 @@ import { loadManifests } from '../manifest/index.js';
 import { renderDiagnosticsGithub, renderDiagnosticsJson, renderDiagnosticsText } from '../render/diagnostics.js';
 import { oneOf, parseCommandArgs } from './args.js';
 import { EXIT_ERROR, EXIT_OK, type Command } from './io.js';
-import { styleFor } from './style.js';
+import { styleFor } from '../render/style.js';
 
 const FORMATS = ['text', 'json', 'github'] as const;
 

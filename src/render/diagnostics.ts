@@ -1,21 +1,11 @@
 import type { Diagnostic } from '../manifest/types.js';
+import { plainStyle, type Style } from './style.js';
 
 /**
  * Diagnostics as text (people), JSON (scripts) and GitHub workflow commands (annotations on a pull request).
  * Renderers return strings; the command decides where they go. Only text may be coloured, and only through
- * the Paint it is handed.
+ * the Style it is handed.
  */
-
-/** The colours text output uses; src/cli/style.ts's Style fits it. */
-export interface Paint {
-  bold(s: string): string;
-  dim(s: string): string;
-  red(s: string): string;
-  yellow(s: string): string;
-  green(s: string): string;
-}
-
-const noPaint: Paint = { bold: (s) => s, dim: (s) => s, red: (s) => s, yellow: (s) => s, green: (s) => s };
 
 /** What was checked, for the summary line. */
 export interface ValidationSummary {
@@ -34,13 +24,13 @@ function counts(diagnostics: Diagnostic[]): { errors: number; warnings: number }
 }
 
 /** `file:line:col: error CODE message` */
-export function formatDiagnostic(d: Diagnostic, paint: Paint = noPaint): string {
+export function formatDiagnostic(d: Diagnostic, paint: Style = plainStyle): string {
   const severity = d.severity === 'error' ? paint.red('error') : paint.yellow('warning');
   return `${paint.bold(`${d.file}:${d.line}:${d.column}:`)} ${severity} ${paint.dim(d.code)} ${d.message}`;
 }
 
 /** One line per diagnostic, then a one-line summary. */
-export function renderDiagnosticsText(diagnostics: Diagnostic[], summary: ValidationSummary, paint: Paint = noPaint): string {
+export function renderDiagnosticsText(diagnostics: Diagnostic[], summary: ValidationSummary, paint: Style = plainStyle): string {
   const lines = diagnostics.map((d) => formatDiagnostic(d, paint));
   const { errors, warnings } = counts(diagnostics);
   const checked = `${plural(summary.files, 'file')}: ${plural(summary.segments, 'segment')}, ${plural(summary.pixels, 'conversion pixel')}, ${plural(summary.bindings, 'line-item binding')}`;

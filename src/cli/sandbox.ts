@@ -47,7 +47,7 @@ export const sandboxCommand: Command = {
 
 /** The flags as SandboxOptions; every mistake is a UsageError naming the flag. */
 export function sandboxOptions(argv: string[]): SandboxOptions {
-  const { values, positionals } = parseCommandArgs(
+  const { values } = parseCommandArgs(
     argv,
     {
       port: { type: 'string' },
@@ -70,7 +70,6 @@ export function sandboxOptions(argv: string[]): SandboxOptions {
     },
     false,
   );
-  if (positionals.length) throw new UsageError(`unexpected argument '${positionals[0]}'`);
   const options: SandboxOptions = {
     port: integer('port', values.port, 0, 65535) ?? 0,
     dialect: oneOf('errors', values.errors, ['modern', 'legacy'] as const, 'modern'),

@@ -37,17 +37,22 @@ export class SandboxCore implements SandboxControl {
   settings: SandboxConfig;
   private readonly users: SandboxUser[];
   private readonly stateFile: StateFile | null;
+  /** What the sandbox started with; reset returns to it. */
+  private readonly startConfig: SandboxConfig;
+  private readonly startSeed: number;
 
   constructor(private readonly options: SandboxOptions = {}) {
     this.users = options.users?.length ? options.users : DEFAULT_USERS;
     this.auth = new Auth(this.users);
-    this.settings = patchConfig(defaultConfig(), {
+    this.startConfig = patchConfig(defaultConfig(), {
       ...(options.dialect !== undefined && { dialect: options.dialect }),
       ...(options.limits !== undefined && { limits: options.limits }),
       ...(options.latency !== undefined && { latency: options.latency }),
       ...(options.tokenIdleMs !== undefined && { tokenIdleMs: options.tokenIdleMs }),
     });
-    this.prng = new Prng(options.seed ?? Math.floor(Math.random() * 2 ** 32));
+    this.settings = this.startConfig;
+    this.startSeed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
+    this.prng = new Prng(this.startSeed);
     this.faultRules = new Faults(this.prng);
     this.faultRules.set(options.faults ?? []);
     const saved = options.statePath ? readStateFile(options.statePath) : null;
@@ -72,12 +77,18 @@ export class SandboxCore implements SandboxControl {
     this.requests.clear();
   }
 
+  /**
+   * Back to how the sandbox started: fresh (or empty) state, the start options' config and fault rules
+   * (none unless given at start) with the PRNG reseeded; log, counters, tokens and rate windows cleared.
+   * Restoring the config too means one test's `configure` cannot leak into the next.
+   */
   async reset(): Promise<void> {
     this.loadState(this.initialState());
     this.requests.reset();
     this.limiter.clear();
     this.auth.clear();
-    this.faultRules.set([]);
+    this.settings = this.startConfig;
+    this.faultRules.set(this.options.faults ?? [], this.startSeed);
     await this.persist();
   }
 

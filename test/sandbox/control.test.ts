@@ -35,12 +35,15 @@ test('the control endpoint is never rate-limited, faulted or authenticated', asy
   assert.is((await control('GET', 'config')).status, 200);
 });
 
-test('POST /reset restores the fresh state and clears log, counters, tokens and faults', async () => {
+test('POST /reset restores the fresh state and the start config, and clears log, counters, tokens and faults', async () => {
   await s.api.post('/segment', { segment: { short_name: 'temp' } });
   await s.api.put('/line-item?id=205', { 'line-item': { name: 'changed' } });
   s.sb.control.setFaults([{ path: '/member', action: 'error' }]);
+  s.sb.control.configure({ dialect: 'legacy', tokenIdleMs: 0, limits: { reads: 1 } });
   const token = s.api.token;
   assert.equal((await control('POST', 'reset')).body, { ok: true });
+  assert.equal(s.sb.control.config(), (await control('GET', 'config')).body);
+  assert.equal([s.sb.control.config().dialect, s.sb.control.config().tokenIdleMs, s.sb.control.config().limits.reads], ['modern', 7_200_000, 1000], 'the config is back to the start options');
   assert.equal(s.sb.control.snapshot().segments, []);
   assert.is(s.sb.control.snapshot().lineItems.find((li) => li.id === 205)!.name, 'Seed Line Item');
   assert.equal(s.sb.control.log(), []);

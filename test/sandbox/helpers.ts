@@ -4,7 +4,7 @@
  */
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startSandbox, type Sandbox, type SandboxConfig, type SandboxOptions } from '../../src/sandbox/index.js';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 
 export interface Reply {
   status: number;
@@ -46,24 +46,21 @@ export class Api {
 }
 
 /**
- * A suite with one sandbox for all its tests; before each test the sandbox is reset to the fresh state and
- * to the suite's config, and `api` is logged in as sandbox/sandbox.
+ * A suite with one sandbox for all its tests; before each test the sandbox is reset (fresh state, the
+ * suite's start config) and `api` is logged in as sandbox/sandbox.
  */
 export function sandboxSuite(name: string, options: SandboxOptions = {}) {
   const test = suite(name);
   let sandbox: Sandbox | null = null;
   let api: Api | null = null;
-  let initial: SandboxConfig | null = null;
   test.before(async () => {
     sandbox = await startSandbox({ port: 0, seed: 1, ...options });
-    initial = sandbox.control.config();
   });
   test.after(async () => {
     await sandbox?.close();
   });
   test.before.each(async () => {
     await sandbox!.control.reset();
-    sandbox!.control.configure(initial!);
     api = new Api(sandbox!.url);
     const reply = await api.login();
     assert.is(reply.status, 200, 'login before the test');

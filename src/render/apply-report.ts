@@ -5,6 +5,7 @@ import type { Target } from '../plan/types.js';
 
 export function renderApplyText(report: ApplyReport, out: Writable, style: Style, elapsedMs: number): void {
   const write = (line = '') => out.write(`${line}\n`);
+  write();
   for (const outcome of report.outcomes) write(outcomeLine(outcome, style));
   write();
   const seconds = (elapsedMs / 1000).toFixed(1);

@@ -44,7 +44,7 @@ export function describeChanges(action: Action): ChangeLine[] {
 
 function describeChange(action: Action, change: Change): ChangeLine {
   const live = action.live;
-  const label = labelFor(action, change.path);
+  const label = labelFor(action, change);
   if (change.op === 'remove') return { sign: '-', label, before: formatValue(valueAt(live, change.path)) };
   if (change.op === 'add' && (action.action === 'create' || valueAt(live, change.path) === undefined || change.path.endsWith('/-'))) {
     return { sign: '+', label, after: formatValue(change.value) };
@@ -52,10 +52,14 @@ function describeChange(action: Action, change: Change): ChangeLine {
   return { sign: '~', label, before: formatValue(valueAt(live, change.path)), after: formatValue(change.value) };
 }
 
-function labelFor(action: Action, path: string): string {
-  const parts = path.split('/').slice(1);
+function labelFor(action: Action, change: Change): string {
+  const parts = change.path.split('/').slice(1);
   if (action.kind === 'LineItemPixels' && parts[0] === 'pixels') {
-    if (parts[1] === '-') return 'pixel';
+    if (parts[1] === '-') {
+      // A pixel being attached: name it by its id, or by the manifest that creates it.
+      const id = (change.value as { id?: Json } | undefined)?.id;
+      return `pixel ${typeof id === 'object' && id !== null && !Array.isArray(id) && typeof id.ref === 'string' ? id.ref : String(id)}`;
+    }
     const id = valueAt(action.live, `/pixels/${parts[1]}/id`);
     return ['pixel', id === undefined ? `#${parts[1]}` : String(id), ...parts.slice(2)].join(' ');
   }

@@ -10,7 +10,7 @@ for (const dialect of ['modern', 'legacy'] as const) {
   test.before(sb.start);
   test.after(sb.stop);
   test.before.each(async () => {
-    sb.it.control.reset();
+    await sb.it.control.reset();
   });
 
   const cli = (args: string[], dir: string) => runCli(args, { cwd: dir, env: sandboxEnv(sb.it.url) });
@@ -119,7 +119,7 @@ for (const dialect of ['modern', 'legacy'] as const) {
     const ws = workspace({ 'xandr-sync.yaml': CONFIG, 's.yaml': docs(...segments), 'p.yaml': docs(...pixels) });
     try {
       // Put the objects in Xandr first, so that every page is full.
-      sb.it.control.upsert({
+      await sb.it.control.upsert({
         segments: segments.map((_, i) => ({ id: 5000 + i, code: `seg-${i}`, short_name: `Segment ${i}`, member_id: 958, advertiser_id: null, state: 'active' })),
         pixels: pixels.map((_, i) => ({ id: 8000 + i, code: `px-${i}`, name: `Pixel px-${i}`, advertiser_id: 1234, state: 'active', trigger_type: 'click' })),
       });
@@ -146,7 +146,7 @@ for (const dialect of ['modern', 'legacy'] as const) {
       's.yaml': docs(segmentYaml('a', { short_name: 'A' }), segmentYaml('b', { short_name: 'B' })),
     });
     try {
-      sb.it.control.upsert({
+      await sb.it.control.upsert({
         segments: [
           { id: 7001, code: 'a', short_name: 'old A', member_id: 958, advertiser_id: null, state: 'active' },
           { id: 7002, code: 'b', short_name: 'old B', member_id: 958, advertiser_id: null, state: 'active' },
@@ -155,7 +155,7 @@ for (const dialect of ['modern', 'legacy'] as const) {
       const saved = await cli(['plan', '--out', 'plan.json'], ws.dir);
       assert.is(saved.code, 0, saved.stderr);
       // Someone edits segment b in the console after the plan was reviewed.
-      sb.it.control.upsert({ segments: [{ id: 7002, code: 'b', short_name: 'edited in console', member_id: 958, advertiser_id: null, state: 'active' }] });
+      await sb.it.control.upsert({ segments: [{ id: 7002, code: 'b', short_name: 'edited in console', member_id: 958, advertiser_id: null, state: 'active' }] });
       sb.it.control.clearLog();
       const run = await cli(['apply', '--plan', 'plan.json', '--auto-approve'], ws.dir);
       assert.is(run.code, 1, 'a partial apply exits 1');

@@ -44,7 +44,7 @@ for (const dialect of ['modern', 'legacy'] as const) {
   };
 
   test('pages past 100 objects: 250 segments in 3 reads, after one login', async () => {
-    sb.it.control.upsert({
+    await sb.it.control.upsert({
       segments: Array.from({ length: 250 }, (_, i) => ({ id: 2000 + i, code: `s${i}`, short_name: `S ${i}`, member_id: 958, advertiser_id: null, state: 'active' })),
     });
     const c = client();
@@ -56,7 +56,7 @@ for (const dialect of ['modern', 'legacy'] as const) {
   });
 
   test('reads by id lists of at most 100', async () => {
-    sb.it.control.upsert({
+    await sb.it.control.upsert({
       segments: Array.from({ length: 150 }, (_, i) => ({ id: 3000 + i, code: null, short_name: `S ${i}`, member_id: 958, advertiser_id: null, state: 'active' })),
     });
     const c = client();

@@ -28,7 +28,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   return { url: `http://${urlHost}:${port}`, port, control: core, close: () => running.close() };
 }
 
-export { ApiError } from './api-error.js';
 export { StateFileError } from './persistence.js';
 export { DEFAULT_LIMITS, DEFAULT_TOKEN_IDLE_MS } from './config.js';
 export { FIRST_IDS } from './store.js';

@@ -1,4 +1,5 @@
 /** The HTTP server: reads bodies, sends control requests and API requests their ways, and closes cleanly. */
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { handleApiRequest } from './api-handler.js';
@@ -17,6 +18,8 @@ export interface RunningServer {
 export function createSandboxServer(core: SandboxCore): RunningServer {
   const sockets = new Set<Socket>();
   const closing = new AbortController();
+  // Every request sleeping on latency or a delay rule listens to it; hundreds at once are normal.
+  setMaxListeners(0, closing.signal);
 
   const server = createServer((req, res) => {
     handle(core, req, res, closing.signal).catch((error: unknown) => {

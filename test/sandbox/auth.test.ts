@@ -24,7 +24,7 @@ test('a login answers status OK, a token shaped like Xandr\'s, and the HBFAPI_SE
 });
 
 test('bad credentials are NOAUTH "No match found for user/pass", as in the docs\' error fixture', async () => {
-  const fixture = JSON.parse(readFileSync(new URL('../../../shared/xandr-fixtures/error-noauth.json', import.meta.url), 'utf8'));
+  const fixture = JSON.parse(readFileSync(new URL('../fixtures/xandr/error-noauth.json', import.meta.url), 'utf8'));
   const api = new Api(s.sb.url);
   for (const auth of [{ username: 'sandbox', password: 'wrong' }, { username: 'nobody', password: 'sandbox' }, { username: 'sandbox' }]) {
     const reply = await api.call('POST', '/auth', { auth }, { token: null });

@@ -5,7 +5,7 @@ import { assertError, ok, sandboxSuite } from './helpers.js';
 const s = sandboxSuite('sandbox /pixel validation');
 const test = s.test;
 
-const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../../../shared/xandr-fixtures/${name}`, import.meta.url), 'utf8'));
+const fixture = (name: string) => JSON.parse(readFileSync(new URL(`../fixtures/xandr/${name}`, import.meta.url), 'utf8'));
 const post = (pixel: unknown, query = '?advertiser_id=1234') => s.api.post(`/pixel${query}`, { pixel });
 const syntax = { status: 400, errorId: 'SYNTAX' } as const;
 const idOf = (reply: { body: any }) => reply.body.response.id as number;

@@ -1,4 +1,5 @@
 import { suite } from 'uvu';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as assert from 'uvu/assert';
 import { classify, extractObjects, type XandrBody } from '../../src/xandr/envelope.js';
 import { normalizeLineItem, normalizePixel, normalizeSegment } from '../../src/xandr/normalize.js';
@@ -94,3 +95,15 @@ test('an object without a usable id is refused with a clear error', () => {
 });
 
 test.run();
+
+const provenance = suite('fixture provenance');
+
+provenance('the vendored copies equal ../shared/xandr-fixtures byte for byte, where that folder exists', () => {
+  const shared = new URL('../../../shared/xandr-fixtures/', import.meta.url);
+  if (!existsSync(shared)) return;
+  const names = readdirSync(shared).filter((n) => n.endsWith('.json'));
+  assert.ok(names.length >= 6);
+  for (const name of names) assert.is(xandrFixture(name), readFileSync(new URL(name, shared), 'utf8'), name);
+});
+
+provenance.run();

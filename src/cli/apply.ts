@@ -1,9 +1,10 @@
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
-import { executePlan, type ApplyReport } from '../apply/execute.js';
-import { acquireLock, lockDir } from '../apply/lock.js';
+import type { ApplyReport } from '../apply/execute.js';
+import { lockDir } from '../apply/lock.js';
+import { applyPlan, checkGuards, GuardError } from '../apply/reconcile.js';
 import { findStaleActions, readSavedPlan, SavedPlanError } from '../apply/saved-plan.js';
-import { guardViolations, type Plan } from '../plan/index.js';
+import type { Plan } from '../plan/index.js';
 import { renderApplyJson, renderApplyText } from '../render/apply-report.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { getMember } from '../xandr/index.js';
@@ -89,22 +90,18 @@ export const applyCommand: Command = {
         if (format === 'json') io.stdout.write(renderApplyJson(emptyReport(), plan.target));
         return EXIT_OK;
       }
-      const violations = guardViolations(plan.summary, { ...plan.guards, ...definedOnly(guardFlags) });
-      if (violations.length > 0) {
-        for (const v of violations) io.stderr.write(errStyle.red(`error: guard: ${v}\n`));
+      try {
+        checkGuards(plan, guardFlags);
+      } catch (error) {
+        if (!(error instanceof GuardError)) throw error;
+        for (const v of error.violations) io.stderr.write(errStyle.red(`error: guard: ${v}\n`));
         io.stderr.write('Nothing was written to Xandr.\n');
         throw new ReportedFailure(EXIT_ERROR);
       }
       if (!values['auto-approve']) await confirm(io, plan, errStyle);
 
-      const lock = acquireLock(`${connection.lockKey}|member ${plan.target.member_id}`, `xandr-sync apply${values.plan ? ` --plan ${values.plan}` : ''}`, lockDir(io.env));
-      let report: ApplyReport;
       const started = Date.now();
-      try {
-        report = await run(io, plan, connection, refused, format === 'text');
-      } finally {
-        lock.release();
-      }
+      const report = await run(io, plan, connection, refused, format === 'text', guardFlags, `xandr-sync apply${values.plan ? ` --plan ${values.plan}` : ''}`);
       if (format === 'json') io.stdout.write(renderApplyJson(report, plan.target));
       else renderApplyText(report, io.stdout, outStyle, Date.now() - started);
       return report.ok ? EXIT_OK : EXIT_ERROR;
@@ -114,14 +111,27 @@ export const applyCommand: Command = {
   },
 };
 
-async function run(io: CommandIO, plan: Plan, connection: Connection, refused: Map<string, string>, showProgress: boolean): Promise<ApplyReport> {
+async function run(
+  io: CommandIO,
+  plan: Plan,
+  connection: Connection,
+  refused: Map<string, string>,
+  showProgress: boolean,
+  guards: { max_changes?: number; max_deletes?: number },
+  command: string,
+): Promise<ApplyReport> {
   const progress = new Progress(io.stderr, systemClock, showProgress);
   let failed = 0;
   try {
-    return await executePlan(plan, {
+    return await applyPlan({
+      plan,
       client: connection.client,
-      signal: io.stopSignal,
+      lockKey: connection.lockKey,
+      lockDir: lockDir(io.env),
+      command,
+      guards,
       refused,
+      signal: io.stopSignal,
       onOutcome: (outcome, { finished, total }) => {
         if (outcome.status === 'failed') failed++;
         const eta = connection.client.budget.estimateMs('write', total - finished);
@@ -168,8 +178,4 @@ function emptyReport(): ApplyReport {
 
 function defaultConfig() {
   return { file: null, manifests: [], prune: 'none' as const, allow_empty_prune: false, guards: {}, rate: {} };
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

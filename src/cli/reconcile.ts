@@ -1,9 +1,9 @@
 import { relative, resolve } from 'node:path';
-import { readLive } from '../apply/read-live.js';
+import { planAgainstLive } from '../apply/reconcile.js';
 import { describeWorktree } from '../git/worktree.js';
 import { loadManifests } from '../manifest/index.js';
 import type { Diagnostic, LoadResult } from '../manifest/types.js';
-import { buildPlan, type Plan } from '../plan/index.js';
+import type { Plan } from '../plan/index.js';
 import { systemClock } from '../xandr/clock.js';
 import { ReportedFailure, type CommandIO } from './io.js';
 import { Progress } from './progress.js';
@@ -69,20 +69,17 @@ export async function planFromManifests(io: CommandIO, paths: string[], style: S
     },
   });
   try {
-    const [live, git] = await Promise.all([
-      readLive(connection.client, load.desired, { memberId: load.config.member_id, advertisers: options.advertisers, signal: io.stopSignal }),
-      describeWorktree(io.cwd, load.files),
-    ]);
-    progress.done();
-    const plan = buildPlan({
-      desired: load.desired,
-      live,
-      config: load.config,
-      target: { ...connection.target, member_id: live.memberId },
+    const git = await describeWorktree(io.cwd, load.files);
+    const plan = await planAgainstLive({
+      load,
+      client: connection.client,
+      target: connection.target,
       source: { paths: (paths.length ? paths : ['.']).map((p) => relative(io.cwd, resolve(io.cwd, p)) || '.'), git },
-      reads: connection.client.stats.reads,
-      createdAt: new Date().toISOString(),
+      advertisers: options.advertisers,
+      signal: io.stopSignal,
+      now: () => new Date(),
     });
+    progress.done();
     return { load, connection, plan };
   } catch (error) {
     progress.done();

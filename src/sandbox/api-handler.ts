@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ApiError } from './api-error.js';
+import { ApiError, type ErrorKind } from './api-error.js';
 import { COOKIE_NAME, tokenOf } from './auth.js';
 import { parseBody, redactSecrets, type ParsedBody } from './body.js';
 import type { SandboxCore } from './core.js';
@@ -106,10 +106,16 @@ async function injectFault(x: Exchange, rule: FaultRule, signal: AbortSignal): P
       core.requests.fault(entry, 'reset');
       x.req.socket.destroy();
       return true;
-    case 'error':
+    case 'error': {
       core.requests.fault(entry, 'error');
-      answerError(x, new ApiError('INJECTED', 'Service Unavailable', 'SERVICE_UNAVAILABLE', { status: rule.status ?? 503 }));
+      const echoed = rule.echoToken ? ` (token ${tokenOf(x.req.headers) ?? 'none'})` : '';
+      const refusal = rule.errorId && rule.errorId !== 'SYSTEM';
+      const error = refusal
+        ? new ApiError(rule.errorId as ErrorKind, `injected ${rule.errorId} refusal${echoed}`, null, rule.status !== undefined ? { status: rule.status } : {})
+        : new ApiError('INJECTED', `Service Unavailable${echoed}`, 'SERVICE_UNAVAILABLE', { status: rule.status ?? 503 });
+      answerError(x, error);
       return true;
+    }
     case 'throttle': {
       core.requests.fault(entry, 'throttle');
       const { writes, reads, windowMs } = core.settings.limits;

@@ -8,6 +8,7 @@ import type { Prng } from './random.js';
 
 const ACTIONS: readonly FaultAction[] = ['error', 'reset', 'lose', 'throttle', 'delay'];
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', '*'] as const;
+const ERROR_IDS = ['SYSTEM', 'SYNTAX', 'INTEGRITY', 'LIMIT', 'UNAUTH'] as const;
 
 interface ActiveRule {
   rule: FaultRule;
@@ -65,7 +66,7 @@ export function checkRule(value: unknown, index: number): FaultRule {
   const where = `fault rule ${index}`;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TypeError(`${where} must be an object`);
   const raw = value as Record<string, unknown>;
-  const known = ['method', 'path', 'action', 'status', 'retryAfter', 'delayMs', 'count', 'skip', 'rate'];
+  const known = ['method', 'path', 'action', 'status', 'errorId', 'echoToken', 'retryAfter', 'delayMs', 'count', 'skip', 'rate'];
   for (const key of Object.keys(raw)) if (!known.includes(key)) throw new TypeError(`${where}: unknown key '${key}'`);
   if (!ACTIONS.includes(raw.action as FaultAction)) throw new TypeError(`${where}: 'action' must be one of ${ACTIONS.join(', ')}`);
   const rule: FaultRule = { action: raw.action as FaultAction };
@@ -93,6 +94,14 @@ export function checkRule(value: unknown, index: number): FaultRule {
   if (delayMs !== undefined) rule.delayMs = delayMs;
   if (count !== undefined) rule.count = count;
   if (skip !== undefined) rule.skip = skip;
+  if (raw.errorId !== undefined) {
+    if (!(ERROR_IDS as readonly unknown[]).includes(raw.errorId)) throw new TypeError(`${where}: 'errorId' must be one of ${ERROR_IDS.join(', ')}`);
+    rule.errorId = raw.errorId as FaultRule['errorId'];
+  }
+  if (raw.echoToken !== undefined) {
+    if (typeof raw.echoToken !== 'boolean') throw new TypeError(`${where}: 'echoToken' must be true or false`);
+    rule.echoToken = raw.echoToken;
+  }
   if (raw.rate !== undefined) {
     if (typeof raw.rate !== 'number' || !(raw.rate >= 0 && raw.rate <= 1)) throw new TypeError(`${where}: 'rate' must be a number from 0 to 1`);
     rule.rate = raw.rate;

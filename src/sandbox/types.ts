@@ -55,8 +55,15 @@ export interface FaultRule {
   /** Prefix of the request path. Absent: every API path except `/auth`, which matches only a rule that names it. */
   path?: string;
   action: FaultAction;
-  /** For `error`: the HTTP status, default 503. */
+  /** For `error`: the HTTP status, default 503 (or the modern dialect's status for `errorId`). */
   status?: number;
+  /**
+   * For `error`: Xandr's error_id to answer with. Default SYSTEM/SERVICE_UNAVAILABLE (retryable); SYNTAX,
+   * INTEGRITY, LIMIT or UNAUTH make a refusal a client must not retry.
+   */
+  errorId?: 'SYSTEM' | 'SYNTAX' | 'INTEGRITY' | 'LIMIT' | 'UNAUTH';
+  /** For `error`: put the request's token in the error text, as a careless server might (leak tests). */
+  echoToken?: boolean;
   /** For `throttle`: the Retry-After header in seconds, default 1. */
   retryAfter?: number;
   /** For `delay`: how long to hold the request before processing it. */

@@ -112,4 +112,15 @@ test('bad rules are refused with a reason, in process and over HTTP', async () =
   assert.match(((await res.json()) as any).error, /'path' must be a string starting with '\/'/);
 });
 
+test('error with errorId answers a refusal (not retryable) with that error_id; echoToken leaks the token on purpose', async () => {
+  s.sb.control.setFaults([
+    { method: 'POST', path: '/pixel', action: 'error', errorId: 'INTEGRITY', count: 1 },
+    { method: 'GET', path: '/segment', action: 'error', echoToken: true, count: 1 },
+  ]);
+  assertError(await s.api.post('/pixel?advertiser_id=1234', { pixel: { name: 'x' } }), { status: 400, errorId: 'INTEGRITY' });
+  const echoed = await s.api.get('/segment');
+  assert.ok(s.api.token && JSON.stringify(echoed.body).includes(s.api.token), 'the token is in the error text');
+  assert.throws(() => s.sb.control.setFaults([{ action: 'error', errorId: 'NOPE' as never }]), /errorId/);
+});
+
 test.run();

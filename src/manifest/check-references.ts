@@ -158,6 +158,9 @@ function checkBindings(bindings: Entry[], pixels: PixelIndex, collector: Diagnos
   }
 }
 
+/** "Did you mean" compares against every pixel of the advertiser: skip it for advertisers with thousands. */
+const MAX_SUGGESTION_CANDIDATES = 1000;
+
 function reportMissingPixel(entry: Entry, i: number, name: string, advertiser: number, pixels: PixelIndex, collector: DiagnosticCollector): void {
   const offset = offsetOf(entry, `/spec/pixels/${i}/pixel`);
   const lower = name.toLowerCase();
@@ -173,7 +176,9 @@ function reportMissingPixel(entry: Entry, i: number, name: string, advertiser: n
       return;
     }
   }
-  const candidates = [...(pixels.get(advertiser)?.values() ?? [])].map((e) => e.manifest.name);
+  const own = pixels.get(advertiser);
+  const worthIt = own !== undefined && own.size <= MAX_SUGGESTION_CANDIDATES && !collector.isFull(entry.source.file);
+  const candidates = worthIt ? [...own.values()].map((e) => e.manifest.name) : [];
   collector.at(
     entry.source,
     'unknown-pixel',

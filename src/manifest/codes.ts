@@ -37,6 +37,8 @@ export const DIAGNOSTIC_CODES = [
   'pixel-advertiser-mismatch',
   'duplicate-pixel',
   'duplicate-line-item',
+  // a file with too many problems to be worth listing
+  'too-many-problems',
 ] as const;
 
 export type DiagnosticCode = (typeof DIAGNOSTIC_CODES)[number];

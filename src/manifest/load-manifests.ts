@@ -65,6 +65,10 @@ export async function loadManifests(paths: string[], options: LoadOptions): Prom
     reportProblems(source, parsed.problems, collector);
     for (const document of parsed.documents) {
       if (document.root === null) continue;
+      if (collector.isFull(source.file)) {
+        collector.stoppedAt(source, document.root.offset);
+        break;
+      }
       const entry = checkManifestDocument(document.root, { source, collector, configShown });
       if (!entry) continue;
       if (entry.manifest.kind === 'Segment') segments.push(entry);

@@ -1,5 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import type { DiagnosticCode } from './codes.js';
+import { MAX_PROBLEMS_PER_FILE } from './collector.js';
 import { fieldsOf, type SchemaKind } from './schemas.js';
 import { didYouMean, suggest } from './suggest.js';
 import { locate } from './yaml-value.js';
@@ -191,9 +192,11 @@ function offsetOf(root: YNode, pointer: string, preferKey: boolean): number {
  * (apiVersion and kind are checked before the schema runs).
  */
 export function reportSchemaErrors(errors: ErrorObject[], root: YNode, kind: SchemaKind, report: Report, skip: string[] = []): void {
-  const relevant = errors.filter(
-    (e) => !CONDITIONAL_KEYWORDS.has(e.keyword) && !CONDITIONAL_PATH.test(e.schemaPath) && !skip.includes(e.instancePath),
-  );
+  // The collector keeps at most MAX_PROBLEMS_PER_FILE per file; positioning more would be wasted work. (One
+  // more than that still reaches it, so it can say where it stopped.)
+  const relevant = errors
+    .filter((e) => !CONDITIONAL_KEYWORDS.has(e.keyword) && !CONDITIONAL_PATH.test(e.schemaPath) && !skip.includes(e.instancePath))
+    .slice(0, MAX_PROBLEMS_PER_FILE + 1);
   // A value of the wrong type also fails its enum or pattern; the type is the one thing to fix first.
   const typed = new Set(relevant.filter((e) => e.keyword === 'type').map((e) => e.instancePath));
   // `shortname:` is both an unknown field and a missing `short_name`; the typo hint says it all.

@@ -24,6 +24,8 @@ export function materialize(node: YNode, source: SourceText, problems: Problem[]
     }
     case 'map': {
       const object: { [key: string]: Json } = {};
+      // Built only when a key repeats, so that a map with many repeats costs O(n), not O(n²).
+      let firstOffsets: Map<string, number> | undefined;
       for (const pair of node.pairs) {
         const { key } = pair;
         if (FORBIDDEN_KEYS.has(key)) {
@@ -35,10 +37,13 @@ export function materialize(node: YNode, source: SourceText, problems: Problem[]
           continue;
         }
         if (Object.hasOwn(object, key)) {
-          const first = node.pairs.find((p) => p.key === key) as { keyOffset: number };
+          if (!firstOffsets) {
+            firstOffsets = new Map();
+            for (const p of node.pairs) if (!firstOffsets.has(p.key)) firstOffsets.set(p.key, p.keyOffset);
+          }
           problems.push({
             code: 'duplicate-key',
-            message: `duplicate key '${key}' (first written on line ${source.line(first.keyOffset)}): keep one of the two`,
+            message: `duplicate key '${key}' (first written on line ${source.line(firstOffsets.get(key) as number)}): keep one of the two`,
             offset: pair.keyOffset,
           });
           continue;

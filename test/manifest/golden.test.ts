@@ -52,7 +52,7 @@ test('messages say what is wrong and what to do', async () => {
 });
 
 /** Codes that need a file system state git cannot hold (exercised in hostile.test.ts and loader.test.ts). */
-const COVERED_ELSEWHERE = ['path-not-found', 'not-a-file', 'read-error', 'file-too-large'];
+const COVERED_ELSEWHERE = ['path-not-found', 'not-a-file', 'read-error', 'file-too-large', 'too-many-problems'];
 
 test('the golden cases exercise every diagnostic code', () => {
   const seen = new Set(Object.values(expected).flat().map((line) => line.split(' ')[1]));

@@ -72,6 +72,18 @@ test('__proto__, constructor and prototype keys are refused and pollute nothing'
   assert.is(Object.prototype.hasOwnProperty.call(Object.prototype, 'polluted'), false);
 });
 
+test('a file with endless problems is cut short after 100, saying where', async () => {
+  const keys = Array.from({ length: 20000 }, (_, i) => `  k${i}: 1\n`).join('');
+  const out = await expectRefused({ 'keys.yaml': `${segment('keys')}${keys}` }, /^keys\.yaml:7:3: error unknown-field unknown field 'k0'/m);
+  const lines = out.trimEnd().split('\n');
+  assert.is(lines.length, 102);
+  assert.match(lines[100] as string, /^keys\.yaml:\d+:3: warning too-many-problems more than 100 problems in this file/);
+  assert.match(lines[101] as string, /^100 errors and 1 warning in 1 file/);
+  await expectRefused({ 'dups.yaml': `${segment('dups')}${keys}${keys}` }, /^dups\.yaml:\d+:\d+: warning too-many-problems /m);
+  const docs = Array.from({ length: 50000 }, (_, i) => `---\nx: ${i}\n`).join('');
+  await expectRefused({ 'docs.yaml': docs }, /^docs\.yaml:\d+:1: warning too-many-problems /m);
+});
+
 test('bytes that are not UTF-8 are refused at their line and column', async () => {
   const bytes = Buffer.concat([Buffer.from(`${segment('latin1')}  description: caf`), Buffer.from([0xe9]), Buffer.from('\n')]);
   await expectRefused({ 'latin1.yaml': bytes }, /^latin1\.yaml:7:19: error not-utf8 byte 0xE9/m);

@@ -4,6 +4,7 @@ import { isKind, isObject, NAME_PATTERN, type JsonObject } from './kinds.js';
 import { reportSchemaErrors } from './schema-errors.js';
 import { validators } from './schemas.js';
 import type { SourceText } from './source-text.js';
+import { quote } from './quote.js';
 import { didYouMean } from './suggest.js';
 import type { Json, Kind, Manifest } from './types.js';
 import { fieldPositions, locate, materialize } from './yaml-value.js';
@@ -139,7 +140,7 @@ export function checkManifestDocument(root: YNode, context: DocumentContext): En
     return undefined;
   }
   if (!isKind(kind)) {
-    at('unknown-kind', `unknown kind '${kind}'${didYouMean(kind, ['Segment', 'ConversionPixel', 'LineItemPixels'])}: kinds are Segment, ConversionPixel and LineItemPixels`, offsetAt(root, '/kind'));
+    at('unknown-kind', `unknown kind ${quote(kind)}${didYouMean(kind, ['Segment', 'ConversionPixel', 'LineItemPixels'])}: kinds are Segment, ConversionPixel and LineItemPixels`, offsetAt(root, '/kind'));
     return undefined;
   }
   const validate = validators[kind];

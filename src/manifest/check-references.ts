@@ -1,6 +1,7 @@
 import type { Entry } from './check-document.js';
 import type { DiagnosticCollector } from './collector.js';
 import { isObject } from './kinds.js';
+import { quote } from './quote.js';
 import { didYouMean } from './suggest.js';
 import type { BindingManifest, PixelManifest } from './types.js';
 import { locate } from './yaml-value.js';
@@ -109,7 +110,7 @@ function checkBindings(bindings: Entry[], pixels: PixelIndex, collector: Diagnos
     if (lineItemKey !== undefined) {
       const first = lineItems.get(lineItemKey);
       if (first) {
-        const label = lineItemKey.startsWith('id:') ? `line item ${String(spec.line_item_id)}` : `line item '${String(spec.line_item_code)}'`;
+        const label = lineItemKey.startsWith('id:') ? `line item ${String(spec.line_item_id)}` : `line item ${quote(String(spec.line_item_code))}`;
         collector.at(
           entry.source,
           'duplicate-line-item',
@@ -170,7 +171,7 @@ function reportMissingPixel(entry: Entry, i: number, name: string, advertiser: n
       collector.at(
         entry.source,
         'pixel-advertiser-mismatch',
-        `ConversionPixel '${name}' belongs to advertiser ${other} (${where(elsewhere, '/metadata/name')}), but this line item is advertiser ${advertiser}'s: a line item can only use its own advertiser's pixels`,
+        `ConversionPixel ${quote(name)} belongs to advertiser ${other} (${where(elsewhere, '/metadata/name')}), but this line item is advertiser ${advertiser}'s: a line item can only use its own advertiser's pixels`,
         offset,
       );
       return;
@@ -182,7 +183,7 @@ function reportMissingPixel(entry: Entry, i: number, name: string, advertiser: n
   collector.at(
     entry.source,
     'unknown-pixel',
-    `no ConversionPixel named '${name}' for advertiser ${advertiser} in this repository${didYouMean(name, candidates)}; for a pixel the repository does not manage, write pixel_id instead`,
+    `no ConversionPixel named ${quote(name)} for advertiser ${advertiser} in this repository${didYouMean(name, candidates)}; for a pixel the repository does not manage, write pixel_id instead`,
     offset,
   );
 }

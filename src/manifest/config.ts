@@ -4,6 +4,7 @@ import { API_VERSION, isKind, isObject, type JsonObject } from './kinds.js';
 import { reportSchemaErrors } from './schema-errors.js';
 import { validators } from './schemas.js';
 import type { SourceText } from './source-text.js';
+import { quote } from './quote.js';
 import { didYouMean } from './suggest.js';
 import type { ProjectConfig, PruneMode } from './types.js';
 import { locate, materialize } from './yaml-value.js';
@@ -28,7 +29,7 @@ export function checkHeader(value: JsonObject, root: YMap, source: SourceText, c
   if (!Object.hasOwn(value, 'apiVersion')) {
     collector.at(source, 'missing-field', `${what} is missing required field 'apiVersion' (write apiVersion: ${API_VERSION})`, root.offset);
   } else if (value.apiVersion !== API_VERSION) {
-    const got = typeof value.apiVersion === 'string' ? `'${value.apiVersion}'` : String(value.apiVersion);
+    const got = typeof value.apiVersion === 'string' ? quote(value.apiVersion) : String(value.apiVersion);
     collector.at(source, 'unknown-api-version', `apiVersion ${got} is not supported: use ${API_VERSION}`, at('/apiVersion'));
   }
   if (!Object.hasOwn(value, 'kind')) {
@@ -74,7 +75,7 @@ function checkGlobs(value: JsonObject, root: YMap, source: SourceText, collector
     const offset = locate(root, `/manifests/${i}`).node?.offset ?? root.offset;
     const escape = escapesRoot(glob);
     if (escape) {
-      collector.at(source, 'outside-root', `manifests glob '${glob}' reaches outside the manifest root (${escape}): globs are relative to xandr-sync.yaml's directory`, offset);
+      collector.at(source, 'outside-root', `manifests glob ${quote(glob)} reaches outside the manifest root (${escape}): globs are relative to xandr-sync.yaml's directory`, offset);
       return false;
     }
     try {
@@ -82,7 +83,7 @@ function checkGlobs(value: JsonObject, root: YMap, source: SourceText, collector
       return true;
     } catch (error) {
       if (!(error instanceof GlobError)) throw error;
-      collector.at(source, 'invalid-value', `manifests[${i}] '${glob}' is not a valid glob: ${error.message}`, offset);
+      collector.at(source, 'invalid-value', `manifests[${i}] ${quote(glob)} is not a valid glob: ${error.message}`, offset);
       return false;
     }
   });
@@ -94,7 +95,7 @@ function checkApiUrl(value: JsonObject, root: YMap, source: SourceText, collecto
     new URL(value.api_url);
   } catch {
     const offset = locate(root, '/api_url').node?.offset ?? root.offset;
-    collector.at(source, 'invalid-value', `api_url '${value.api_url}' is not a URL`, offset);
+    collector.at(source, 'invalid-value', `api_url ${quote(value.api_url)} is not a URL`, offset);
   }
 }
 
@@ -123,7 +124,7 @@ export function checkConfigFile(source: SourceText, parsed: ParsedYaml, collecto
       return;
     }
     if (kind !== 'Config') {
-      collector.at(source, 'unknown-kind', `xandr-sync.yaml must have kind: Config, got '${kind}'${didYouMean(kind, ['Config'])}`, kindOffset);
+      collector.at(source, 'unknown-kind', `xandr-sync.yaml must have kind: Config, got ${quote(kind)}${didYouMean(kind, ['Config'])}`, kindOffset);
       return;
     }
     const validate = validators.Config;

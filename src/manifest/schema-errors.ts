@@ -2,6 +2,7 @@ import type { ErrorObject } from 'ajv';
 import type { DiagnosticCode } from './codes.js';
 import { MAX_PROBLEMS_PER_FILE } from './collector.js';
 import { fieldsOf, type SchemaKind } from './schemas.js';
+import { quote } from './quote.js';
 import { didYouMean, suggest } from './suggest.js';
 import { locate } from './yaml-value.js';
 import type { YNode } from './yaml-tree.js';
@@ -33,11 +34,6 @@ const TYPE_NAMES: Record<string, string> = {
   object: 'a mapping',
   null: 'null',
 };
-
-function quote(text: string): string {
-  const short = text.length > 60 ? `${text.slice(0, 57)}...` : text;
-  return `'${short.replace(/\n/g, '\\n')}'`;
-}
 
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
@@ -89,7 +85,7 @@ function identityMessage(kind: SchemaKind, key: string): string {
 }
 
 function unknownField(kind: SchemaKind, pointer: string, key: string, allowed: string[]): { code: DiagnosticCode; message: string } {
-  const base = `unknown field '${key}' in ${where(kind, pointer)}`;
+  const base = `unknown field ${quote(key)} in ${where(kind, pointer)}`;
   if (kind === 'Config') {
     if (pointer === '' && key === 'spec') return { code: 'unknown-field', message: `${base} (Config settings are written at the top level, not under spec)` };
     return { code: 'unknown-field', message: `${base}${didYouMean(key, allowed)}` };
@@ -132,7 +128,7 @@ function valueMessage(kind: SchemaKind, error: ErrorObject, field: string): { co
       if (/^\/metadata\/ignore_changes\/\d+$/.test(error.instancePath) && typeof value === 'string') {
         const names = allowed.filter((a): a is string => typeof a === 'string');
         const which = kind === 'LineItemPixels' ? " (only 'pixels' can be ignored)" : didYouMean(value, names);
-        return { code: 'unknown-field', message: `${field} names '${value}', which is not a ${kind} spec field that can be ignored${which}` };
+        return { code: 'unknown-field', message: `${field} names ${quote(value)}, which is not a ${kind} spec field that can be ignored${which}` };
       }
       const hint = typeof value === 'string' ? didYouMean(value, allowed.filter((a): a is string => typeof a === 'string')) : '';
       return { code: 'invalid-value', message: `${field} must be one of ${allowed.map(plain).join(', ')}, got ${plain(value)}${hint}` };

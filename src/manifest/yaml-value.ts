@@ -1,3 +1,4 @@
+import { quote } from './quote.js';
 import type { Json, SourceRef } from './types.js';
 import type { SourceText } from './source-text.js';
 import type { Problem, YMap, YNode, YPair } from './yaml-tree.js';
@@ -43,7 +44,7 @@ export function materialize(node: YNode, source: SourceText, problems: Problem[]
           }
           problems.push({
             code: 'duplicate-key',
-            message: `duplicate key '${key}' (first written on line ${source.line(firstOffsets.get(key) as number)}): keep one of the two`,
+            message: `duplicate key ${quote(key)} (first written on line ${source.line(firstOffsets.get(key) as number)}): keep one of the two`,
             offset: pair.keyOffset,
           });
           continue;

@@ -1,5 +1,5 @@
 import type { DiagnosticCollector } from './collector.js';
-import { checkHeader, reportProblems } from './config.js';
+import { checkHeader, reportProblems } from './document-header.js';
 import { isKind, isObject, NAME_PATTERN, type JsonObject } from './kinds.js';
 import { reportSchemaErrors } from './schema-errors.js';
 import { validators } from './schemas.js';

@@ -1,6 +1,7 @@
 import type { DiagnosticCollector } from './collector.js';
 import { escapesRoot, globToRegExp, GlobError } from './glob.js';
-import { API_VERSION, isKind, isObject, type JsonObject } from './kinds.js';
+import { checkHeader, reportProblems } from './document-header.js';
+import { isKind, isObject, type JsonObject } from './kinds.js';
 import { reportSchemaErrors } from './schema-errors.js';
 import { validators } from './schemas.js';
 import type { SourceText } from './source-text.js';
@@ -14,33 +15,6 @@ export const DEFAULT_MANIFEST_GLOBS = ['**/*.yaml', '**/*.yml'];
 
 export function defaultConfig(file: string | null = null): ProjectConfig {
   return { file, manifests: [...DEFAULT_MANIFEST_GLOBS], prune: 'none', allow_empty_prune: false, guards: {}, rate: {} };
-}
-
-export function reportProblems(source: SourceText, problems: Problem[], collector: DiagnosticCollector): void {
-  for (const p of problems) collector.at(source, p.code, p.message, p.offset);
-}
-
-/**
- * Checks `apiVersion` and `kind` before the schema runs, so that a document with the wrong ones gets one
- * clear message instead of a schema's worth. Returns the kind when the rest of the document can be checked.
- */
-export function checkHeader(value: JsonObject, root: YMap, source: SourceText, collector: DiagnosticCollector, what: string): string | undefined {
-  const at = (pointer: string) => locate(root, pointer).node?.offset ?? root.offset;
-  if (!Object.hasOwn(value, 'apiVersion')) {
-    collector.at(source, 'missing-field', `${what} is missing required field 'apiVersion' (write apiVersion: ${API_VERSION})`, root.offset);
-  } else if (value.apiVersion !== API_VERSION) {
-    const got = typeof value.apiVersion === 'string' ? quote(value.apiVersion) : String(value.apiVersion);
-    collector.at(source, 'unknown-api-version', `apiVersion ${got} is not supported: use ${API_VERSION}`, at('/apiVersion'));
-  }
-  if (!Object.hasOwn(value, 'kind')) {
-    collector.at(source, 'missing-field', `${what} is missing required field 'kind'`, root.offset);
-    return undefined;
-  }
-  if (typeof value.kind !== 'string') {
-    collector.at(source, 'unknown-kind', `kind must be one of Segment, ConversionPixel, LineItemPixels (or Config in xandr-sync.yaml), got ${String(value.kind)}`, at('/kind'));
-    return undefined;
-  }
-  return value.kind;
 }
 
 function configFrom(value: JsonObject, file: string, globsValid: boolean[]): ProjectConfig {

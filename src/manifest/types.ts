@@ -18,7 +18,7 @@ export type Severity = 'error' | 'warning';
 
 export interface Diagnostic {
   severity: Severity;
-  /** Stable, kebab-case, documented in docs/manifests.md (e.g. `unknown-field`, `duplicate-name`). */
+  /** Stable, kebab-case, documented in docs/manifests.md (e.g. `unknown-field`, `duplicate-name`); all listed in codes.ts. */
   code: string;
   message: string;
   file: string;
@@ -39,7 +39,10 @@ interface ManifestBase<K extends Kind, S> {
   /** metadata.ignore_changes: spec fields set on create and never diffed afterwards. */
   ignoreChanges: string[];
   spec: S;
-  /** Position of the document's `kind:` key; `fields` maps spec paths (`/short_name`, `/pixels/0/state`) to positions. */
+  /**
+   * Position of the document's `kind:` key; `fields` maps spec paths (`/short_name`, `/pixels/0/state`, JSON
+   * pointers relative to spec) to positions: a mapping entry at its key, a list item where the item starts.
+   */
   source: SourceRef & { fields?: Record<string, SourceRef> };
 }
 
@@ -78,10 +81,14 @@ export interface PixelSpec {
 }
 
 export interface BindingPixel {
-  /** metadata.name of a ConversionPixel of the same advertiser in this repository ... */
+  /**
+   * metadata.name of a ConversionPixel of the same advertiser in this repository ... References match names
+   * ignoring case; the loader rewrites this to the name exactly as the pixel's own document writes it.
+   */
   pixel?: string;
   /** ... or the id of a pixel this repository does not manage. Exactly one of the two. */
   pixel_id?: number;
+  /** Omitted: a pixel being attached is attached `active`; a pixel already attached keeps its state. */
   state?: 'active' | 'inactive';
   post_click_revenue?: number | null;
   post_view_revenue?: number | null;
@@ -127,7 +134,7 @@ export interface Desired {
 export interface LoadResult {
   /** Absolute path of the manifest root (where xandr-sync.yaml is, or the first PATH). */
   root: string;
-  /** Manifest files read (same form as SourceRef.file), sorted. */
+  /** Manifest files found (same form as SourceRef.file), sorted by that form. */
   files: string[];
   config: ProjectConfig;
   desired: Desired;

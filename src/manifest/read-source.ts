@@ -91,6 +91,11 @@ export function readSource(abs: string, file: string, collector: DiagnosticColle
   try {
     return new SourceText(file, decoder.decode(bytes));
   } catch {
+    // Windows editors save "Unicode" as UTF-16 with a byte-order mark: say so rather than blame byte 0.
+    if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+      collector.atFile(file, 'not-utf8', 'file is UTF-16 text: save it as UTF-8');
+      return undefined;
+    }
     const bad = firstInvalidUtf8(bytes);
     if (bad === -1) {
       collector.atFile(file, 'not-utf8', 'file is not valid UTF-8 text: save it as UTF-8');

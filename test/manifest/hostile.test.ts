@@ -88,6 +88,7 @@ test('bytes that are not UTF-8 are refused at their line and column', async () =
   const bytes = Buffer.concat([Buffer.from(`${segment('latin1')}  description: caf`), Buffer.from([0xe9]), Buffer.from('\n')]);
   await expectRefused({ 'latin1.yaml': bytes }, /^latin1\.yaml:7:19: error not-utf8 byte 0xE9/m);
   await expectRefused({ 'surrogate.yaml': Buffer.from([0x61, 0x3a, 0x20, 0xed, 0xa0, 0x80, 0x0a]) }, /^surrogate\.yaml:1:4: error not-utf8 /m);
+  await expectRefused({ 'utf16.yaml': Buffer.from('\ufeffa: 1\n', 'utf16le') }, /^utf16\.yaml:1:1: error not-utf8 file is UTF-16 text: save it as UTF-8/m);
 });
 
 test("a PATH that climbs out of the root with '..' is refused", async () => {

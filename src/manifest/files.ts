@@ -88,7 +88,11 @@ export async function collectFiles(paths: string[], search: FileSearch): Promise
       collector.atFile(shown, 'outside-root', `${shown} leads to ${real} through a symbolic link, outside the manifest root ${rootShown}`);
       continue;
     }
-    const info = await stat(abs);
+    const info = await stat(abs).catch(() => undefined);
+    if (!info) {
+      collector.atFile(shown, 'path-not-found', `${shown} disappeared while it was being read`);
+      continue;
+    }
     if (info.isDirectory()) {
       const before = found.size;
       await walk(abs, real, new Set([real]), search, add);

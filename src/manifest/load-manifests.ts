@@ -5,7 +5,7 @@ import { checkReferences } from './check-references.js';
 import { DiagnosticCollector } from './collector.js';
 import { checkConfigFile, defaultConfig } from './config.js';
 import { reportProblems } from './document-header.js';
-import { collectFiles, displayPath, findRoot, isInside, type FileRef } from './files.js';
+import { collectFiles, CONFIG_FILE_NAME, displayPath, findRoot, isInside, type FileRef } from './files.js';
 import { globToRegExp } from './glob.js';
 import { readSource } from './read-source.js';
 import { readYaml } from './read-yaml.js';
@@ -56,7 +56,7 @@ export async function loadManifests(paths: string[], options: LoadOptions): Prom
     collector,
   });
 
-  const configShown = configFile ? displayPath(configFile, cwd) : `${displayPath(path.join(root, 'xandr-sync.yaml'), cwd)}`;
+  const configShown = displayPath(configFile ?? path.join(root, CONFIG_FILE_NAME), cwd);
   const segments: Entry[] = [];
   const pixels: Entry[] = [];
   const bindings: Entry[] = [];

@@ -64,8 +64,8 @@ export async function collectFiles(paths: string[], search: FileSearch): Promise
   const found = new Map<string, FileRef>();
   const rootShown = displayPath(root, cwd);
   // Keyed by real path, so a file reached twice (two PATHs, or through a link) is read once.
-  const add = (abs: string, real: string) => {
-    if (!found.has(real)) found.set(real, { abs, display: displayPath(abs, cwd) });
+  const add = (place: { abs: string; real: string; shown: string }) => {
+    if (!found.has(place.real)) found.set(place.real, { abs: place.abs, display: place.shown });
   };
 
   for (const abs of paths) {
@@ -95,12 +95,13 @@ export async function collectFiles(paths: string[], search: FileSearch): Promise
     }
     if (info.isDirectory()) {
       const before = found.size;
-      await walk(abs, real, new Set([real]), search, add);
+      const rel = path.relative(root, abs).split(path.sep).join('/');
+      await walk({ abs, real, rel, shown }, new Set([real]), search, add);
       if (found.size === before) {
         collector.atFile(shown, 'no-manifests', `no manifest files under ${shown} (searched for ${search.globText})`);
       }
     } else if (info.isFile()) {
-      if (abs !== search.configFile) add(abs, real);
+      if (abs !== search.configFile) add({ abs, real, shown });
     } else {
       collector.atFile(shown, 'not-a-file', `${shown} is neither a file nor a directory`);
     }
@@ -108,50 +109,70 @@ export async function collectFiles(paths: string[], search: FileSearch): Promise
   return [...found.values()].sort((a, b) => (a.display < b.display ? -1 : a.display > b.display ? 1 : 0));
 }
 
-/** `realDir` is dir's real path: a plain file's real path is realDir/name, no realpath call per file needed. */
-async function walk(dir: string, realDir: string, visited: Set<string>, search: FileSearch, add: (abs: string, real: string) => void): Promise<void> {
-  const { root, realRoot, cwd, collector, globs } = search;
-  const matches = (abs: string) => {
-    const rel = path.relative(root, abs).split(path.sep).join('/');
-    return globs.some((glob) => glob.test(rel));
+/** A path found while walking, in every form the walk needs (worked out once per entry, not per use). */
+interface Place {
+  abs: string;
+  /** Its real path: for a plain entry, the parent's real path plus its name; no realpath call per file. */
+  real: string;
+  /** Relative to the root with '/' separators: what the globs match. */
+  rel: string;
+  /** As diagnostics show it. */
+  shown: string;
+}
+
+function childOf(dir: Place, name: string, cwd: string, real?: string): Place {
+  const abs = dir.abs.endsWith(path.sep) ? dir.abs + name : dir.abs + path.sep + name;
+  return {
+    abs,
+    real: real ?? (dir.real.endsWith(path.sep) ? dir.real + name : dir.real + path.sep + name),
+    rel: dir.rel === '' ? name : `${dir.rel}/${name}`,
+    // A relative display path extends by its name; an absolute one might lead back into cwd, so recompute it.
+    shown: dir.shown === '.' ? name : path.isAbsolute(dir.shown) ? displayPath(abs, cwd) : `${dir.shown}/${name}`,
   };
+}
+
+async function walk(dir: Place, visited: Set<string>, search: FileSearch, add: (place: Place) => void): Promise<void> {
+  const { realRoot, cwd, collector, globs } = search;
+  const matches = (place: Place) => globs.some((glob) => glob.test(place.rel));
   let entries;
   try {
-    entries = await readdir(dir, { withFileTypes: true });
+    entries = await readdir(dir.abs, { withFileTypes: true });
   } catch (error) {
-    collector.atFile(displayPath(dir, cwd), 'read-error', `cannot read the directory (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+    collector.atFile(dir.shown, 'read-error', `cannot read the directory (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
     return;
   }
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-    const abs = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      const real = path.join(realDir, entry.name);
-      if (visited.has(real)) continue;
-      visited.add(real);
-      await walk(abs, real, visited, search, add);
+      const place = childOf(dir, entry.name, cwd);
+      if (visited.has(place.real)) continue;
+      visited.add(place.real);
+      await walk(place, visited, search, add);
     } else if (entry.isFile()) {
-      if (abs !== search.configFile && matches(abs)) add(abs, path.join(realDir, entry.name));
+      const place = childOf(dir, entry.name, cwd);
+      if (place.abs !== search.configFile && matches(place)) add(place);
     } else if (entry.isSymbolicLink()) {
-      const shown = displayPath(abs, cwd);
+      const linkPlace = childOf(dir, entry.name, cwd);
+      const { abs, shown } = linkPlace;
       const real = await realpath(abs).catch(() => undefined);
       const target = real === undefined ? undefined : await stat(abs).catch(() => undefined);
       if (real === undefined || target === undefined) {
-        if (matches(abs)) collector.atFile(shown, 'path-not-found', `${shown} is a symbolic link to something that does not exist`);
+        if (matches(linkPlace)) collector.atFile(shown, 'path-not-found', `${shown} is a symbolic link to something that does not exist`);
         continue;
       }
-      if (!target.isDirectory() && !matches(abs)) continue;
+      if (!target.isDirectory() && !matches(linkPlace)) continue;
       if (!isInside(realRoot, real)) {
-        collector.atFile(shown, 'outside-root', `${shown} is a symbolic link to ${real}, outside the manifest root ${displayPath(root, cwd)}`);
+        collector.atFile(shown, 'outside-root', `${shown} is a symbolic link to ${real}, outside the manifest root ${displayPath(search.root, cwd)}`);
         continue;
       }
+      const place = childOf(dir, entry.name, cwd, real);
       if (target.isDirectory()) {
         if (visited.has(real)) continue;
         visited.add(real);
-        await walk(abs, real, visited, search, add);
+        await walk(place, visited, search, add);
       } else if (target.isFile() && abs !== search.configFile) {
-        add(abs, real);
+        add(place);
       }
     }
   }

@@ -9,6 +9,7 @@ export const BIN = join(REPO, 'bin', 'xandr-sync.js');
 
 export interface CliResult {
   code: number | null;
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -17,7 +18,17 @@ export interface CliResult {
  * Runs the real binary (bin/xandr-sync.js, compiled dist/) as a child process, with a clean environment:
  * nothing from the developer's shell (credentials, colour settings) leaks into a test.
  */
-export function runCli(args: string[], options: { cwd: string; env?: Record<string, string>; input?: string; timeoutMs?: number }): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  options: {
+    cwd: string;
+    env?: Record<string, string>;
+    input?: string;
+    timeoutMs?: number;
+    /** SIGKILL the child as soon as this returns true (polled every 5 ms). */
+    killWhen?: () => boolean;
+  },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd,
@@ -32,10 +43,17 @@ export function runCli(args: string[], options: { cwd: string; env?: Record<stri
       child.kill('SIGKILL');
       reject(new Error(`xandr-sync ${args.join(' ')} timed out\nstdout:\n${stdout}\nstderr:\n${stderr}`));
     }, options.timeoutMs ?? 60_000);
+    const killWhen = options.killWhen;
+    const killer = killWhen
+      ? setInterval(() => {
+          if (killWhen()) child.kill('SIGKILL');
+        }, 5)
+      : null;
     child.on('error', reject);
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr });
+      if (killer) clearInterval(killer);
+      resolve({ code, signal, stdout, stderr });
     });
     child.stdin.end(options.input ?? '');
   });

@@ -1,5 +1,5 @@
 import type { LoadResult } from '../manifest/types.js';
-import { buildPlan, guardViolations, type Plan, type PlanSource, type Target } from '../plan/index.js';
+import { buildPlan, guardViolations, shardDesired, type Plan, type PlanSource, type Target } from '../plan/index.js';
 import type { XandrClient } from '../xandr/index.js';
 import { executePlan, type ActionOutcome, type ApplyReport } from './execute.js';
 import { acquireLock } from './lock.js';
@@ -25,10 +25,11 @@ export interface PlanRequest {
 
 export async function planAgainstLive(request: PlanRequest): Promise<Plan> {
   const { load, client } = request;
+  const desired = request.advertisers ? shardDesired(load.desired, request.advertisers) : load.desired;
   const readsBefore = client.stats.reads;
-  const live = await readLive(client, load.desired, { memberId: load.config.member_id, advertisers: request.advertisers, signal: request.signal });
+  const live = await readLive(client, desired, { memberId: load.config.member_id, advertisers: request.advertisers, signal: request.signal });
   return buildPlan({
-    desired: load.desired,
+    desired,
     live,
     config: load.config,
     target: { ...request.target, member_id: live.memberId },

@@ -5,3 +5,4 @@ export { isRef } from './context.js';
 export { sequence } from './sequence.js';
 export type * from './types.js';
 export { changedSince } from './staleness.js';
+export { shardDesired } from './shard.js';

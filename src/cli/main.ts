@@ -1,6 +1,6 @@
 import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
-import { EXIT_ERROR, EXIT_OK, ReportedFailure, UsageError, type Command, type CommandIO } from './io.js';
+import { EXIT_ERROR, EXIT_OK, UsageError, type Command, type CommandIO, type ReportedFailure } from './io.js';
 import { redactor } from './redact.js';
 
 /** Commands load lazily so that `xandr-sync validate` does not pay for undici or simple-git. */
@@ -78,7 +78,7 @@ export async function main(argv: string[], io?: Partial<CommandIO>): Promise<num
       }
     }
   } catch (error) {
-    if (error instanceof ReportedFailure) {
+    if (isReported(error)) {
       code = error.exitCode;
     } else {
       stderr.write(`${describeError(error, name)}\n`);
@@ -96,7 +96,7 @@ export async function main(argv: string[], io?: Partial<CommandIO>): Promise<num
 
 /** The one place that turns an error into words for a person. */
 export function describeError(error: unknown, command?: string): string {
-  if (error instanceof UsageError) {
+  if (error instanceof Error && (error as { code?: unknown }).code === 'USAGE') {
     const hint = command && commands[command] ? `xandr-sync ${command} --help` : 'xandr-sync --help';
     return `error: ${error.message}\nRun '${hint}' for usage.`;
   }
@@ -110,6 +110,14 @@ export function describeError(error: unknown, command?: string): string {
     'Please report it with the command you ran and this output:',
     detail,
   ].join('\n');
+}
+
+/**
+ * Checked by `code`, not instanceof: a command module loaded through another module graph (tsx in tests,
+ * two copies of the package) has its own class objects.
+ */
+function isReported(error: unknown): error is ReportedFailure {
+  return error instanceof Error && (error as { code?: unknown }).code === 'REPORTED' && typeof (error as ReportedFailure).exitCode === 'number';
 }
 
 async function flush(stream: Writable): Promise<void> {

@@ -2,7 +2,8 @@ import { relative, resolve } from 'node:path';
 import { planAgainstLive } from '../apply/reconcile.js';
 import { describeWorktree } from '../git/worktree.js';
 import { loadManifests } from '../manifest/index.js';
-import type { Diagnostic, LoadResult } from '../manifest/types.js';
+import type { LoadResult } from '../manifest/types.js';
+import { formatDiagnostic } from '../render/diagnostics.js';
 import type { Plan } from '../plan/index.js';
 import { systemClock } from '../xandr/clock.js';
 import { ReportedFailure, type CommandIO } from './io.js';
@@ -40,11 +41,6 @@ export async function loadOrFail(io: CommandIO, paths: string[], style: Style): 
     throw new ReportedFailure(1);
   }
   return load;
-}
-
-function formatDiagnostic(d: Diagnostic, style: Style): string {
-  const severity = d.severity === 'error' ? style.red('error') : style.yellow('warning');
-  return `${d.file}:${d.line}:${d.column}: ${severity} ${d.code} ${d.message}`;
 }
 
 export interface PlanRunOptions {

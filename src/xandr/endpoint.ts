@@ -20,7 +20,8 @@ export function parseEndpoint(raw: string): Endpoint {
   try {
     url = new URL(raw);
   } catch {
-    throw new XandrEndpointError(`API URL '${raw}' is not a valid URL`);
+    // Never echo what could be a user:password@ part of the text.
+    throw new XandrEndpointError(`API URL '${raw.replace(/\/\/[^/]*@/, '//***@')}' is not a valid URL`);
   }
   if (url.username || url.password) {
     throw new XandrEndpointError('API URL must not contain credentials; use XANDR_USERNAME and XANDR_PASSWORD');

@@ -24,6 +24,11 @@ test('no credentials, queries or odd schemes in the URL', () => {
   assert.throws(() => parseEndpoint('https://api.appnexus.com/?x=1'), /query/);
   assert.throws(() => parseEndpoint('ftp://api.appnexus.com'), /https/);
   assert.throws(() => parseEndpoint('not a url'), /not a valid URL/);
+  assert.throws(
+    () => parseEndpoint('https://user:se cret@api'),
+    (e: Error) => /not a valid URL/.test(e.message) && !e.message.includes('se cret'),
+    'an unparsable URL is not echoed with its password',
+  );
 });
 
 test('id lists keep their commas, everything else is encoded', () => {

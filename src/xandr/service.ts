@@ -42,7 +42,17 @@ export async function readAll<T extends { id: number }>(client: XandrClient, sha
       if (more.length < PAGE_SIZE) break;
     }
   }
-  return dedupe(all.flat().map((raw) => shape.normalize(raw)));
+  const objects = dedupe(all.flat().map((raw) => shape.normalize(raw)));
+  // A plan made from an incomplete listing would take missing objects for absent ones and create them
+  // again. Fewer objects than Xandr counted means pages shifted under us (objects deleted mid-read) or a
+  // page came back without its data: refuse, and let the next run read a settled listing.
+  if (count !== null && objects.length < count) {
+    throw new XandrResponseError(
+      `GET /${shape.service}: Xandr counted ${count} ${shape.plural} but the pages held ${objects.length}; refusing to plan on an incomplete listing (objects may have changed while they were read; run again)`,
+      { service: shape.service, method: 'GET' },
+    );
+  }
+  return objects;
 }
 
 /** The objects with these ids, 100 ids per call; ids that do not exist are simply absent. */

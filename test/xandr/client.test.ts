@@ -55,6 +55,20 @@ for (const dialect of ['modern', 'legacy'] as const) {
     assert.is(loginsIn(sb.it.control.log()).length, 1);
   });
 
+  test('a listing that shrinks while it is read is refused, not taken as complete', async () => {
+    await sb.it.control.upsert({
+      segments: Array.from({ length: 250 }, (_, i) => ({ id: 2000 + i, code: `s${i}`, short_name: `S ${i}`, member_id: 958, advertiser_id: null, state: 'active' })),
+    });
+    sb.it.control.setFaults([{ method: 'GET', path: '/segment', action: 'delay', delayMs: 200, skip: 1 }]);
+    const c = client();
+    const listing = listSegments(c, { memberId: 958 });
+    // Once the first page has been answered, someone deletes 60 segments in the console.
+    while (!sb.it.control.log().some((e) => e.path === '/segment' && e.status === 200)) await new Promise((r) => setTimeout(r, 5));
+    const state = sb.it.control.snapshot();
+    await sb.it.control.load({ ...state, segments: state.segments.filter((seg) => seg.id < 2000 || seg.id >= 2060) });
+    await rejects(listing, /counted 250 segments but the pages held \d+; refusing to plan on an incomplete listing/);
+  });
+
   test('reads by id lists of at most 100', async () => {
     await sb.it.control.upsert({
       segments: Array.from({ length: 150 }, (_, i) => ({ id: 3000 + i, code: null, short_name: `S ${i}`, member_id: 958, advertiser_id: null, state: 'active' })),

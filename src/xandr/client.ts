@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { RateBudget, type BudgetLimits, type CallClass } from './budget.js';
 import { systemClock, type Clock } from './clock.js';
 import { parseEndpoint, type Endpoint } from './endpoint.js';
@@ -104,9 +105,11 @@ export class XandrClient {
 
   async call(spec: CallSpec): Promise<XandrBody> {
     const cls: CallClass = spec.method === 'GET' ? 'read' : 'write';
+    if (spec.signal) allowManyListeners(spec.signal);
     const started = this.clock.now();
     let failures = 0;
     let renewed = false;
+    let throttles = 0;
     let last: XandrError | null = null;
 
     for (;;) {
@@ -166,8 +169,10 @@ export class XandrClient {
         case 'throttled': {
           this.stats.throttled++;
           last = new XandrRateLimitError(`${this.describe(spec)}: throttled by Xandr (${this.text(verdict.detail)})`, this.facts(spec, verdict.detail));
-          const wait = Math.max(verdict.retryAfterMs ?? 0, backoffDelay(this.retry, 1, this.random));
-          if (verdict.retryAfterMs !== null) this.budget.block(cls === 'read' ? 'read' : 'write', this.clock.now() + verdict.retryAfterMs);
+          // At least Retry-After; without one (a proxy's bare 429), back off further each time.
+          throttles++;
+          const wait = Math.max(verdict.retryAfterMs ?? 0, backoffDelay(this.retry, throttles, this.random));
+          this.budget.block(cls === 'read' ? 'read' : 'write', this.clock.now() + (verdict.retryAfterMs ?? wait));
           await this.sleepOrGiveUp(spec, last, wait, started, 'throttled (429)');
           continue;
         }
@@ -300,6 +305,19 @@ export class XandrClient {
       errorCode: detail?.errorCode,
     };
   }
+}
+
+const widened = new WeakSet<AbortSignal>();
+
+/**
+ * Each request in flight (up to 15) and each call waiting for the budget (hundreds, in a large plan)
+ * listens on the caller's signal while it lasts; without this, Node prints a MaxListenersExceededWarning
+ * ("possible memory leak") on stderr in the middle of every large plan.
+ */
+function allowManyListeners(signal: AbortSignal): void {
+  if (widened.has(signal)) return;
+  widened.add(signal);
+  setMaxListeners(0, signal);
 }
 
 function originOf(location: string): string {

@@ -27,6 +27,7 @@ function configFrom(value: JsonObject, file: string, globsValid: boolean[]): Pro
   }
   if (value.prune === 'none' || value.prune === 'deactivate' || value.prune === 'delete') config.prune = value.prune as PruneMode;
   if (typeof value.allow_empty_prune === 'boolean') config.allow_empty_prune = value.allow_empty_prune;
+  if (Array.isArray(value.protect)) config.protect = value.protect.filter((p): p is string => typeof p === 'string' && p !== '');
   if (isObject(value.guards)) {
     for (const key of ['max_changes', 'max_deletes'] as const) {
       const n = value.guards[key];

@@ -121,6 +121,11 @@ export interface ProjectConfig {
   prune: PruneMode;
   /** Allow prune to remove every object of an advertiser (an empty desired set). Off by default. */
   allow_empty_prune: boolean;
+  /**
+   * Address globs (`Segment/legacy-*`, `ConversionPixel/1234/*`) that prune never touches, also after
+   * their manifests are gone (metadata.protect ends with the manifest that carries it). Default none.
+   */
+  protect?: string[];
   guards: { max_changes?: number; max_deletes?: number };
   rate: { reads_per_minute?: number; writes_per_minute?: number; max_in_flight?: number };
 }

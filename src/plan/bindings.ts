@@ -1,7 +1,7 @@
 import type { BindingManifest, BindingPixel } from '../manifest/types.js';
 import type { LiveLineItem, LiveLineItemPixel } from '../xandr/types.js';
 import { sameValue } from './compare.js';
-import { checkAdvertiser, fail, isRef, type PlanContext } from './context.js';
+import { checkAdvertiser, fail, isRef, pixelKey, type PlanContext } from './context.js';
 import type { Draft } from './segments.js';
 import type { Change, Json, Ref } from './types.js';
 
@@ -38,7 +38,9 @@ function findLineItem(ctx: PlanContext, manifest: BindingManifest): LiveLineItem
   const lineItem =
     id !== undefined
       ? ctx.lineItemById.get(id)
-      : ctx.live.lineItems.find((li) => li.advertiser_id === advertiserId && li.code?.toLowerCase() === code?.toLowerCase());
+      : code !== undefined
+        ? ctx.lineItemByCode.get(pixelKey(advertiserId, code))
+        : undefined;
   if (!lineItem) {
     const what = id !== undefined ? `line item ${id}` : `line item with code '${code}'`;
     fail(ctx, manifest, 'unknown-line-item', `${what} does not exist in advertiser ${advertiserId}; line items are created by traders, xandr-sync only manages their pixels`, id !== undefined ? '/line_item_id' : '/line_item_code');
@@ -52,7 +54,7 @@ function findLineItem(ctx: PlanContext, manifest: BindingManifest): LiveLineItem
 }
 
 /** Why Xandr would refuse pixel revenue on this line item, or null when it accepts it. */
-function revenueRefusal(lineItem: LiveLineItem): string | null {
+export function revenueRefusal(lineItem: LiveLineItem): string | null {
   if (lineItem.line_item_type === 'standard_v2') {
     return `line item ${lineItem.id} is an augmented line item (standard_v2), which cannot use revenue type cpa, so Xandr accepts no pixel revenue on it; remove the revenue fields`;
   }
@@ -109,7 +111,8 @@ function planBinding(ctx: PlanContext, manifest: BindingManifest): Draft | 'unch
   let result: Element[];
   if (spec.policy === 'additive') {
     const listed = new Map(wanted.filter((w) => !isRef(w.id)).map((w) => [w.id as number, w.entry]));
-    result = livePixels.map((live) => element(listed.get(live.id), live.id, live));
+    // A pixel that prune deletes (prune.ts) leaves every line item first, also the ones `additive` keeps.
+    result = livePixels.filter((live) => !ctx.prunedPixels.has(live.id)).map((live) => element(listed.get(live.id), live.id, live));
     for (const w of wanted) if (isRef(w.id) || !liveById.has(w.id)) result.push(element(w.entry, w.id, undefined));
   } else {
     result = wanted.map((w) => element(w.entry, w.id, isRef(w.id) ? undefined : liveById.get(w.id)));
@@ -151,8 +154,7 @@ function planBinding(ctx: PlanContext, manifest: BindingManifest): Draft | 'unch
 function resolvePixel(ctx: PlanContext, manifest: BindingManifest, entry: BindingPixel, index: number): number | Ref | undefined {
   const advertiserId = manifest.spec.advertiser_id;
   if (entry.pixel !== undefined) {
-    const wanted = entry.pixel.toLowerCase();
-    const pixel = ctx.desired.pixels.find((p) => p.spec.advertiser_id === advertiserId && p.name.toLowerCase() === wanted);
+    const pixel = ctx.desiredPixelByName.get(pixelKey(advertiserId, entry.pixel));
     // The loader reports a name that matches no pixel; a pixel whose own plan failed is reported there.
     return pixel ? ctx.pixelIds.get(pixel) : undefined;
   }

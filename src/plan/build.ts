@@ -2,7 +2,9 @@ import type { Desired, ProjectConfig } from '../manifest/types.js';
 import { planBindings } from './bindings.js';
 import { createContext } from './context.js';
 import { planPixels } from './pixels.js';
+import { findPruneCandidates, planPrune, pruneWarnings } from './prune.js';
 import { planSegments, type Draft } from './segments.js';
+import { selectActions, type Selection } from './select.js';
 import { sequence } from './sequence.js';
 import type { Action, Plan, PlanSource, Summary, Target, LiveState } from './types.js';
 
@@ -16,6 +18,13 @@ export interface PlanInput {
   reads: number;
   /** When `live` was read, ISO 8601. Passed in: the planner has no clock. */
   createdAt: string;
+  /** `--target` / `--exclude`: plan only part of the changes (select.ts). */
+  selection?: Selection;
+  /**
+   * The whole repository when `desired` is a shard's part of it: prune never removes an object that any
+   * manifest describes (a segment code is unique per member, whichever advertiser's file names it).
+   */
+  fullDesired?: Desired;
 }
 
 const KIND_ORDER = { Segment: 0, ConversionPixel: 1, LineItemPixels: 2 } as const;
@@ -23,9 +32,14 @@ const KIND_ORDER = { Segment: 0, ConversionPixel: 1, LineItemPixels: 2 } as cons
 /** Desired + live -> plan. Pure: no I/O, no clock; the same input always gives the same plan. */
 export function buildPlan(input: PlanInput): Plan {
   const ctx = createContext(input.desired, input.live, input.config);
+  // Prune is decided first: the bindings planned next must already leave out the pixels it deletes.
+  const pruning = findPruneCandidates(ctx, input.fullDesired ?? input.desired);
   const parts = [planSegments(ctx), planPixels(ctx), planBindings(ctx)];
-  const drafts = parts.flatMap((p) => p.drafts);
+  const planned = parts.flatMap((p) => p.drafts);
   const unchanged = parts.reduce((n, p) => n + p.unchanged, 0);
+  const selected = selectActions([...planned, ...planPrune(ctx, pruning, planned)], input.selection);
+  ctx.errors.push(...selected.errors);
+  const drafts = selected.kept;
 
   const byAddress = new Map(drafts.map((d) => [d.address, d]));
   const { batches, cyclic } = sequence(drafts, (d) => d.depends_on.map((a) => byAddress.get(a)).filter((x): x is Draft => !!x));
@@ -44,7 +58,7 @@ export function buildPlan(input: PlanInput): Plan {
     created_at: input.createdAt,
     summary,
     actions,
-    warnings: guardWarnings(summary, guards),
+    warnings: [...pruneWarnings(actions), ...selected.warnings, ...guardWarnings(summary, guards)],
     errors: ctx.errors,
     guards,
   };

@@ -14,9 +14,15 @@ export interface PlanContext {
   /** `${advertiserId}/${lower-case code}` */
   pixelByCode: Map<string, LivePixel>;
   lineItemById: Map<number, LiveLineItem>;
+  /** `${advertiserId}/${lower-case code}`, the first line item with that code: bindings that name one by code. */
+  lineItemByCode: Map<string, LiveLineItem>;
+  /** `${advertiserId}/${lower-case name}`, the first such pixel manifest: bindings resolve `pixel:` names here. */
+  desiredPixelByName: Map<string, PixelManifest>;
   advertiserById: Map<number, LiveAdvertiser>;
   /** The id each desired pixel has, or will have after apply (a Ref). Filled by the pixel planner. */
   pixelIds: Map<PixelManifest, number | Ref>;
+  /** Pixels that prune deletes: bindings detach them (filled by prune.ts before bindings are planned). */
+  prunedPixels: Set<number>;
 }
 
 export function createContext(desired: Desired, live: LiveState, config: ProjectConfig): PlanContext {
@@ -24,6 +30,11 @@ export function createContext(desired: Desired, live: LiveState, config: Project
   for (const segment of live.segments) if (segment.code) segmentByCode.set(segment.code.toLowerCase(), segment);
   const pixelByCode = new Map<string, LivePixel>();
   for (const pixel of live.pixels) if (pixel.code) pixelByCode.set(pixelKey(pixel.advertiser_id, pixel.code), pixel);
+  // Maps, not find(): 3,000 bindings naming pixels among 5,000 took 0.3 s as linear scans.
+  const lineItemByCode = new Map<string, LiveLineItem>();
+  for (const li of live.lineItems) if (li.code) setFirst(lineItemByCode, pixelKey(li.advertiser_id, li.code), li);
+  const desiredPixelByName = new Map<string, PixelManifest>();
+  for (const pixel of desired.pixels) setFirst(desiredPixelByName, pixelKey(pixel.spec.advertiser_id, pixel.name), pixel);
   return {
     desired,
     live,
@@ -34,9 +45,16 @@ export function createContext(desired: Desired, live: LiveState, config: Project
     pixelById: new Map(live.pixels.map((p) => [p.id, p])),
     pixelByCode,
     lineItemById: new Map(live.lineItems.map((li) => [li.id, li])),
+    lineItemByCode,
+    desiredPixelByName,
     advertiserById: new Map(live.advertisers.map((a) => [a.id, a])),
     pixelIds: new Map(),
+    prunedPixels: new Set(),
   };
+}
+
+function setFirst<V>(map: Map<string, V>, key: string, value: V): void {
+  if (!map.has(key)) map.set(key, value);
 }
 
 export function pixelKey(advertiserId: number, code: string): string {

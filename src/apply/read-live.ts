@@ -1,4 +1,4 @@
-import type { Desired } from '../manifest/types.js';
+import type { Desired, PruneMode } from '../manifest/types.js';
 import type { LiveState } from '../plan/types.js';
 import {
   findLineItemByCode,
@@ -10,6 +10,7 @@ import {
   listSegments,
   XandrError,
   type LiveLineItem,
+  type LivePixel,
   type LiveSegment,
   type XandrClient,
 } from '../xandr/index.js';
@@ -19,6 +20,11 @@ export interface ReadOptions {
   memberId?: number;
   /** A shard: read (and plan) only these advertisers' objects. */
   advertisers?: number[];
+  /**
+   * Prune reads more: the pixels of every advertiser in its reach (not only those with pixel manifests),
+   * and, to delete, the line items that use the pixels it would delete (to detach them first).
+   */
+  prune?: PruneMode;
   signal?: AbortSignal;
 }
 
@@ -48,6 +54,8 @@ export async function readLive(client: XandrClient, desired: Desired, options: R
   for (const id of pixelAdvertisers) advertiserIds.add(id);
   const shard = options.advertisers;
   if (shard) for (const id of shard) advertiserIds.add(id);
+  const pruning = options.prune !== undefined && options.prune !== 'none';
+  if (pruning) for (const id of shard ?? advertiserIds) pixelAdvertisers.add(id);
 
   const lineItemIds = desired.bindings.map((b) => b.spec.line_item_id).filter((id): id is number => id !== undefined);
   const codesByAdvertiser = new Map<number, string[]>();
@@ -71,15 +79,29 @@ export async function readLive(client: XandrClient, desired: Desired, options: R
 
   const lineItems = new Map<number, LiveLineItem>();
   for (const li of [...byId, ...byCode.flat()]) lineItems.set(li.id, li);
+  const pixels = pixelLists.flat();
+  if (options.prune === 'delete') {
+    // A second round, only when prune may delete pixels that line items still use: those line items.
+    const described = describedBy(desired);
+    const users = new Set(pixels.filter((p) => p.code && !described(p)).flatMap((p) => (p.line_items ?? []).map((li) => li.id)));
+    for (const li of await getLineItems(client, [...users].filter((id) => !lineItems.has(id)), signal)) lineItems.set(li.id, li);
+  }
   return {
     memberId: member.id,
     segments,
-    pixels: pixelLists.flat(),
+    pixels,
     pixelAdvertisers: [...pixelAdvertisers],
     lineItems: [...lineItems.values()],
     advertisers,
     segmentAdvertisers: shard ?? null,
   };
+}
+
+/** Whether a manifest describes a pixel (by code or pinned id): then prune leaves it alone. */
+function describedBy(desired: Desired): (pixel: LivePixel) => boolean {
+  const ids = new Set(desired.pixels.flatMap((m) => (m.id === undefined ? [] : [m.id])));
+  const codes = new Set(desired.pixels.map((m) => `${m.spec.advertiser_id}/${m.name.toLowerCase()}`));
+  return (pixel) => ids.has(pixel.id) || codes.has(`${pixel.advertiser_id}/${pixel.code?.toLowerCase()}`);
 }
 
 /** A few codes are cheaper looked up one by one; many are cheaper as one listing of the advertiser. */

@@ -1,5 +1,5 @@
 import type { LoadResult } from '../manifest/types.js';
-import { buildPlan, guardViolations, shardDesired, type Plan, type PlanSource, type Target } from '../plan/index.js';
+import { buildPlan, guardViolations, shardDesired, type Plan, type PlanSource, type Selection, type Target } from '../plan/index.js';
 import type { XandrClient } from '../xandr/index.js';
 import { executePlan, type ActionOutcome, type ApplyReport } from './execute.js';
 import { acquireLock } from './lock.js';
@@ -18,6 +18,8 @@ export interface PlanRequest {
   source: PlanSource;
   /** A shard: only these advertisers' objects. */
   advertisers?: number[];
+  /** `--target` / `--exclude`. */
+  selection?: Selection;
   signal?: AbortSignal;
   /** When the plan is made (the planner itself has no clock). */
   now: () => Date;
@@ -27,7 +29,12 @@ export async function planAgainstLive(request: PlanRequest): Promise<Plan> {
   const { load, client } = request;
   const desired = request.advertisers ? shardDesired(load.desired, request.advertisers) : load.desired;
   const readsBefore = client.stats.reads;
-  const live = await readLive(client, desired, { memberId: load.config.member_id, advertisers: request.advertisers, signal: request.signal });
+  const live = await readLive(client, desired, {
+    memberId: load.config.member_id,
+    advertisers: request.advertisers,
+    prune: load.config.prune,
+    signal: request.signal,
+  });
   return buildPlan({
     desired,
     live,
@@ -36,6 +43,8 @@ export async function planAgainstLive(request: PlanRequest): Promise<Plan> {
     source: request.source,
     reads: client.stats.reads - readsBefore,
     createdAt: request.now().toISOString(),
+    selection: request.selection,
+    fullDesired: load.desired,
   });
 }
 

@@ -12,7 +12,7 @@ import { systemClock } from '../xandr/clock.js';
 import { integer, oneOf, parseCommandArgs } from './args.js';
 import { EXIT_ERROR, EXIT_OK, ReportedFailure, UsageError, type Command, type CommandIO } from './io.js';
 import { Progress } from './progress.js';
-import { normalizeSandboxFlag, planFromManifests, sandboxOption, targetFlags } from './reconcile.js';
+import { hasPlanningFlags, normalizeSandboxFlag, PLANNING_USAGE, planFromManifests, planningOptions, sandboxOption, targetFlags } from './reconcile.js';
 import { plainStyle, styleFor, type Style } from '../render/style.js';
 import { connect, type Connection } from './target.js';
 
@@ -32,6 +32,7 @@ Options:
   --advertiser ID        plan and apply only this advertiser's objects (repeatable)
   --api-url URL          the API to apply to (default XANDR_API_URL, then https://api.appnexus.com)
   --sandbox[=FILE]       apply to the embedded sandbox (default state .xandr-sync/sandbox.json)
+${PLANNING_USAGE}
 
 Exit codes: 0 everything applied (or nothing to do), 1 any error, refusal or partial apply.`;
 
@@ -55,12 +56,14 @@ export const applyCommand: Command = {
       max_changes: integer('max-changes', values['max-changes'], 0),
       max_deletes: integer('max-deletes', values['max-deletes'], 0),
     };
+    const planning = planningOptions(values);
 
     let plan: Plan;
     let connection: Connection;
     let refused = new Map<string, string>();
     if (values.plan !== undefined) {
       if (positionals.length > 0) throw new UsageError('give either PATH or --plan FILE, not both');
+      if (hasPlanningFlags(planning)) throw new UsageError('--prune, --allow-empty-prune, --target and --exclude shape a plan: pass them to the plan that --plan FILE was saved from');
       plan = readSavedPlan(resolve(io.cwd, values.plan));
       connection = await connect(io, { apiUrl: values['api-url'], sandbox: sandboxOption(values.sandbox), config: defaultConfig() });
       try {
@@ -76,6 +79,7 @@ export const applyCommand: Command = {
         sandbox: sandboxOption(values.sandbox),
         advertisers: advertisers.length ? advertisers : undefined,
         progress: format === 'text',
+        ...planning,
       }));
     }
 

@@ -5,7 +5,7 @@ import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { integer, oneOf, parseCommandArgs } from './args.js';
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type Command } from './io.js';
-import { normalizeSandboxFlag, planFromManifests, sandboxOption, targetFlags } from './reconcile.js';
+import { normalizeSandboxFlag, PLANNING_USAGE, planFromManifests, planningOptions, sandboxOption, targetFlags } from './reconcile.js';
 import { plainStyle, styleFor } from '../render/style.js';
 
 const USAGE = `Usage: xandr-sync plan [PATH...] [options]
@@ -19,6 +19,7 @@ Options:
   --advertiser ID               plan only this advertiser's objects (repeatable; a shard)
   --api-url URL                 the API to plan against (default XANDR_API_URL, then https://api.appnexus.com)
   --sandbox[=FILE]              plan against the embedded sandbox (default state .xandr-sync/sandbox.json)
+${PLANNING_USAGE}
 
 Exit codes: 0 success, 1 error, 2 changes present (with --detailed-exitcode).`;
 
@@ -40,6 +41,7 @@ export const planCommand: Command = {
       sandbox: sandboxOption(values.sandbox),
       advertisers: advertisers.length ? advertisers : undefined,
       progress: format === 'text',
+      ...planningOptions(values),
     });
     await connection.close();
 

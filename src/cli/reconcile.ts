@@ -2,11 +2,12 @@ import { relative, resolve } from 'node:path';
 import { planAgainstLive } from '../apply/reconcile.js';
 import { describeWorktree } from '../git/worktree.js';
 import { loadManifests } from '../manifest/index.js';
-import type { LoadResult } from '../manifest/types.js';
+import type { LoadResult, PruneMode } from '../manifest/types.js';
 import { formatDiagnostic } from '../render/diagnostics.js';
-import type { Plan } from '../plan/index.js';
+import type { Plan, Selection } from '../plan/index.js';
+import { oneOf } from './args.js';
 import { systemClock } from '../xandr/clock.js';
-import { ReportedFailure, type CommandIO } from './io.js';
+import { ReportedFailure, UsageError, type CommandIO } from './io.js';
 import { Progress } from './progress.js';
 import type { Style } from '../render/style.js';
 import { connect, type Connection } from './target.js';
@@ -16,7 +17,40 @@ export const targetFlags = {
   'api-url': { type: 'string' },
   sandbox: { type: 'string' },
   advertiser: { type: 'string', multiple: true },
+  prune: { type: 'string' },
+  'allow-empty-prune': { type: 'boolean' },
+  target: { type: 'string', multiple: true },
+  exclude: { type: 'string', multiple: true },
 } as const;
+
+/** Usage lines for the prune and selection flags, shared by plan and apply. */
+export const PLANNING_USAGE = `  --prune none|deactivate|delete  remove objects whose manifest is gone (default: prune in xandr-sync.yaml, else none)
+  --allow-empty-prune   let prune remove every segment or pixel of an advertiser the manifests declare none of
+  --target ADDRESS      plan only these changes and what they need (repeatable; globs: 'Segment/acme-*')
+  --exclude ADDRESS     leave these changes out, and what needs them (repeatable; globs)`;
+
+export interface PlanningOptions {
+  prune?: PruneMode;
+  allowEmptyPrune?: boolean;
+  selection?: Selection;
+}
+
+/** The prune and selection flags as PlanRunOptions. */
+export function planningOptions(values: { prune?: string; 'allow-empty-prune'?: boolean; target?: string[]; exclude?: string[] }): PlanningOptions {
+  const targets = values.target ?? [];
+  const excludes = values.exclude ?? [];
+  for (const pattern of [...targets, ...excludes]) if (pattern.trim() === '') throw new UsageError('--target and --exclude need an address or glob');
+  return {
+    prune: values.prune === undefined ? undefined : oneOf('prune', values.prune, ['none', 'deactivate', 'delete'] as const, 'none'),
+    allowEmptyPrune: values['allow-empty-prune'] || undefined,
+    selection: targets.length || excludes.length ? { targets, excludes } : undefined,
+  };
+}
+
+/** Whether any prune or selection flag was given (they make no sense with a saved plan). */
+export function hasPlanningFlags(options: PlanningOptions): boolean {
+  return options.prune !== undefined || options.allowEmptyPrune !== undefined || options.selection !== undefined;
+}
 
 /**
  * `--sandbox` alone means the default state file; `--sandbox=FILE` names one. node:util's parseArgs has no
@@ -43,7 +77,7 @@ export async function loadOrFail(io: CommandIO, paths: string[], style: Style): 
   return load;
 }
 
-export interface PlanRunOptions {
+export interface PlanRunOptions extends PlanningOptions {
   apiUrl?: string;
   sandbox?: string | boolean;
   advertisers?: number[];
@@ -54,6 +88,12 @@ export interface PlanRunOptions {
 /** Loads, connects, reads the live state and plans. The caller closes the connection. */
 export async function planFromManifests(io: CommandIO, paths: string[], style: Style, options: PlanRunOptions): Promise<{ load: LoadResult; connection: Connection; plan: Plan }> {
   const load = await loadOrFail(io, paths, style);
+  load.config = {
+    ...load.config,
+    prune: options.prune ?? load.config.prune,
+    allow_empty_prune: options.allowEmptyPrune ?? load.config.allow_empty_prune,
+  };
+  checkPruneCoversRoot(io, paths, load);
   const progress = new Progress(io.stderr, systemClock, options.progress);
   let reads = 0;
   const connection = await connect(io, {
@@ -72,6 +112,7 @@ export async function planFromManifests(io: CommandIO, paths: string[], style: S
       target: connection.target,
       source: { paths: (paths.length ? paths : ['.']).map((p) => relative(io.cwd, resolve(io.cwd, p)) || '.'), git },
       advertisers: options.advertisers,
+      selection: options.selection,
       signal: io.stopSignal,
       now: () => new Date(),
     });
@@ -82,4 +123,19 @@ export async function planFromManifests(io: CommandIO, paths: string[], style: S
     await connection.close();
     throw error;
   }
+}
+
+/**
+ * Prune removes what the manifests read do not describe, so it needs all of them: a PATH below the
+ * manifest root (a subdirectory, one file) would make everything else look removed. Narrow a pruning
+ * plan with --target/--exclude instead.
+ */
+function checkPruneCoversRoot(io: CommandIO, paths: string[], load: LoadResult): void {
+  if (load.config.prune === 'none') return;
+  const given = (paths.length ? paths : ['.']).map((p) => resolve(io.cwd, p));
+  if (given.some((p) => p === load.root)) return;
+  const shown = relative(io.cwd, load.root) || '.';
+  throw new UsageError(
+    `prune (${load.config.prune}) needs the whole manifest tree, but ${given.map((p) => relative(io.cwd, p) || '.').join(', ')} is only part of the root ${shown}; plan ${shown} (and narrow with --target/--exclude), or pass --prune none`,
+  );
 }

@@ -10,7 +10,7 @@ import { binding, config, desired, pixel, segment, source0 } from '../helpers/mo
 import { sandboxFixture } from '../helpers/sandbox.js';
 
 /**
- * Property: for random live states and random manifests, apply then plan gives no changes, and Xandr
+ * Property: for random live states and random manifests, in each prune mode, apply then plan gives no changes, and Xandr
  * holds no duplicate codes. Runs the real planner, executor and client against the sandbox.
  */
 
@@ -121,11 +121,15 @@ test.before(sb.start);
 test.after(sb.stop);
 
 const SEEDS = Array.from({ length: 30 }, (_, i) => 1000 + i);
+const PRUNE_MODES = ['none', 'deactivate', 'delete'] as const;
 
 test(`${SEEDS.length} random live states and manifests: apply, then a plan with no changes and no duplicates`, async () => {
   const seen = { create: 0, update: 0, adopt: 0, delete: 0, deactivate: 0 };
+  let detachedFirst = 0;
   for (const seed of SEEDS) {
     const rng = seededRandom(seed);
+    // Every prune mode in turn; empty prune allowed, so that a case with few manifests is still valid.
+    const settings = config({ prune: PRUNE_MODES[seed % PRUNE_MODES.length]!, allow_empty_prune: true });
     await sb.it.control.reset();
     const live = randomLive(rng);
     await sb.it.control.upsert({ segments: live.segments, pixels: live.pixels, lineItems: live.lineItems });
@@ -135,8 +139,8 @@ test(`${SEEDS.length} random live states and manifests: apply, then a plan with 
       const planNow = async () =>
         buildPlan({
           desired: wanted,
-          live: await readLive(client, wanted, { memberId: 958 }),
-          config: config(),
+          live: await readLive(client, wanted, { memberId: 958, prune: settings.prune }),
+          config: settings,
           target: { kind: 'xandr', api_url: sb.it.url, member_id: 958 },
           source: source0,
           reads: 0,
@@ -145,6 +149,7 @@ test(`${SEEDS.length} random live states and manifests: apply, then a plan with 
       const first = await planNow();
       assert.equal(first.errors, [], `seed ${seed}: the generated case is valid`);
       for (const action of first.actions) seen[action.action]++;
+      detachedFirst += first.actions.filter((a) => a.kind === 'ConversionPixel' && a.action === 'delete' && a.depends_on.length > 0).length;
       const report = await executePlan(first, { client });
       assert.ok(report.ok, `seed ${seed}: apply succeeded: ${JSON.stringify(report.outcomes.filter((o) => o.status !== 'done'))}`);
       const second = await planNow();
@@ -164,6 +169,7 @@ test(`${SEEDS.length} random live states and manifests: apply, then a plan with 
   }
   // The property means something only if the cases exercised every kind of change.
   assert.ok(seen.create > 30 && seen.update > 30 && seen.adopt > 3, `actions exercised: ${JSON.stringify(seen)}`);
+  assert.ok(seen.delete > 3 && seen.deactivate > 3 && detachedFirst > 0, `prune exercised: ${JSON.stringify(seen)}, ${detachedFirst} pixel delete(s) after a detach`);
 });
 
 test.run();

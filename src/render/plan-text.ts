@@ -19,6 +19,12 @@ export function renderPlanText(plan: Plan, out: Writable, style: Style): void {
   }
   for (const warning of plan.warnings) write(style.yellow(`Warning: ${warning}`));
   if (plan.warnings.length) write();
+  // Deletes and deactivations come only from prune: the last thing a reviewer reads before the summary.
+  const { delete: deletes, deactivate: deactivates } = plan.summary;
+  if (deletes + deactivates > 0) {
+    const what = [deletes ? `DELETES ${deletes}` : '', deactivates ? `deactivates ${deactivates}` : ''].filter(Boolean).join(' and ');
+    write(style.bold(style.red(`Prune ${what} object${plural(deletes + deactivates)} that no manifest describes (listed above). Review them before applying.`)));
+  }
   write(summaryLine(plan, style));
 }
 

@@ -40,6 +40,9 @@ for (const mode of ['deactivate', 'delete'] as const) {
       const text = await cli(['plan'], ws.dir);
       assert.match(text.stdout, new RegExp(`${mode === 'delete' ? '- delete' : '~ deactivate'} Segment/b`));
       assert.match(text.stdout, /Warning: prune/);
+      assert.match(text.stdout, mode === 'delete' ? /Prune DELETES 1 object that no manifest describes/ : /Prune deactivates 1 object/);
+      const markdown = await cli(['plan', '--format', 'markdown'], ws.dir);
+      assert.match(markdown.stdout, /prune (DELETES|deactivates) 1 object that no manifest describes/);
 
       sb.it.control.clearLog();
       await applied(ws.dir);

@@ -189,6 +189,25 @@ test('never touched: objects without a code, of advertisers the repository does 
   }
 });
 
+test('a saved plan with prune actions applies them, and refuses one whose object changed since', async () => {
+  const ws = workspace({ 'xandr-sync.yaml': config('delete'), 'segments.yaml': docs(seg('a'), seg('b'), seg('c')) });
+  try {
+    await applied(ws.dir);
+    ws.write({ 'segments.yaml': seg('a') });
+    const saved = await cli(['plan', '--out', 'plan.json'], ws.dir);
+    assert.is(saved.code, 0, saved.stderr);
+    const c = byCode('c')!;
+    await sb.it.control.upsert({ segments: [{ ...c, short_name: 'Renamed in the console' }] });
+    const run = await cli(['apply', '--plan', 'plan.json', '--auto-approve'], ws.dir);
+    assert.is(run.code, 1, 'partly refused');
+    assert.match(run.stderr, /Refusing Segment\/c: changed since the plan was made: short_name/);
+    assert.is(byCode('b'), undefined, 'b was deleted as planned');
+    assert.ok(byCode('c'), 'c was not');
+  } finally {
+    ws.cleanup();
+  }
+});
+
 test('prune needs the whole manifest tree: a PATH below the root is refused', async () => {
   const ws = workspace({ 'xandr-sync.yaml': config('delete'), 'acme/segments.yaml': seg('a'), 'member/segments.yaml': seg('b') });
   try {

@@ -1,6 +1,7 @@
 /**
  * One object type's records: a Map by id, a case-insensitive code index per scope (member or advertiser),
- * and a lazily sorted id list, so that a 100-row page out of 28,000 objects costs a scan, not a sort.
+ * and a lazily built array of the records in id order, so that a 100-row page out of 28,000 objects costs
+ * one pass over an array (no sort, no generator, no Map lookup per row).
  */
 
 export interface Identified {
@@ -11,7 +12,8 @@ export interface Identified {
 export class Collection<T extends Identified> {
   private readonly byId = new Map<number, T>();
   private readonly byCode = new Map<string, number>();
-  private sorted: number[] | null = [];
+  /** The records by id ascending; null after a change that is not an append or an in-place replacement. */
+  private ordered: T[] | null = [];
 
   /** `scopeOf` names the scope in which codes are unique (ignoring case). */
   constructor(private readonly scopeOf: (record: T) => number | null | undefined) {}
@@ -26,11 +28,17 @@ export class Collection<T extends Identified> {
 
   set(record: T): void {
     const previous = this.byId.get(record.id);
-    if (previous) this.unindex(previous);
-    else if (this.sorted) {
-      const last = this.sorted[this.sorted.length - 1];
-      if (last === undefined || record.id > last) this.sorted.push(record.id);
-      else this.sorted = null;
+    if (previous) {
+      this.unindex(previous);
+      if (this.ordered && previous !== record) {
+        const at = this.indexOf(record.id);
+        if (at >= 0) this.ordered[at] = record;
+        else this.ordered = null;
+      }
+    } else if (this.ordered) {
+      const last = this.ordered[this.ordered.length - 1];
+      if (last === undefined || record.id > last.id) this.ordered.push(record);
+      else this.ordered = null;
     }
     this.byId.set(record.id, record);
     const key = this.codeKey(record);
@@ -42,9 +50,10 @@ export class Collection<T extends Identified> {
     if (!previous) return false;
     this.unindex(previous);
     this.byId.delete(id);
-    if (this.sorted) {
-      const at = this.sorted.indexOf(id);
-      if (at >= 0) this.sorted.splice(at, 1);
+    if (this.ordered) {
+      const at = this.indexOf(id);
+      if (at >= 0) this.ordered.splice(at, 1);
+      else this.ordered = null;
     }
     return true;
   }
@@ -52,7 +61,7 @@ export class Collection<T extends Identified> {
   clear(): void {
     this.byId.clear();
     this.byCode.clear();
-    this.sorted = [];
+    this.ordered = [];
   }
 
   /** The record with this code in this scope, ignoring case. */
@@ -61,13 +70,10 @@ export class Collection<T extends Identified> {
     return id === undefined ? undefined : this.byId.get(id);
   }
 
-  /** All records, by id ascending. */
-  *values(): IterableIterator<T> {
-    if (!this.sorted) this.sorted = [...this.byId.keys()].sort((a, b) => a - b);
-    for (const id of this.sorted) {
-      const record = this.byId.get(id);
-      if (record) yield record;
-    }
+  /** All records, by id ascending. The array is shared: read it, never change it. */
+  values(): readonly T[] {
+    if (!this.ordered) this.ordered = [...this.byId.values()].sort((a, b) => a.id - b.id);
+    return this.ordered;
   }
 
   maxId(): number {
@@ -79,6 +85,21 @@ export class Collection<T extends Identified> {
   private codeKey(record: T): string | null {
     if (typeof record.code !== 'string' || record.code === '') return null;
     return `${this.scopeOf(record) ?? ''}\u0000${record.code.toLowerCase()}`;
+  }
+
+  /** Position of `id` in the ordered array (binary search), or -1. */
+  private indexOf(id: number): number {
+    const ordered = this.ordered ?? [];
+    let lo = 0;
+    let hi = ordered.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = ordered[mid]!.id;
+      if (at === id) return mid;
+      if (at < id) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
   }
 
   private unindex(record: T): void {

@@ -60,16 +60,15 @@ export function listResponse<T>(options: ListOptions<T>): ServiceResponse {
   };
 }
 
-/** Candidates for a read: the listed ids, or the whole collection. */
-export function* candidates<T>(ids: number[] | undefined, get: (id: number) => T | undefined, all: () => Iterable<T>): Iterable<T> {
-  if (!ids) {
-    yield* all();
-    return;
-  }
+/** Candidates for a read: the listed ids, or the whole collection (an array: the hot path of a listing). */
+export function candidates<T>(ids: number[] | undefined, get: (id: number) => T | undefined, all: () => Iterable<T>): Iterable<T> {
+  if (!ids) return all();
+  const rows: T[] = [];
   for (const id of ids) {
     const row = get(id);
-    if (row) yield row;
+    if (row) rows.push(row);
   }
+  return rows;
 }
 
 /** `?search=`: the id, or a name or code containing the term (ignoring case). */

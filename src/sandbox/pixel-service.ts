@@ -47,12 +47,12 @@ export function renderPixel(store: Store, pixel: PixelRecord): JsonObject {
     .filter((li) => li !== undefined)
     .map((li) => ({ id: li.id, name: li.name, state: li.state }));
   const eventId = toInteger(pixel.pixel_conversion_event_id);
-  return {
-    ...pixel,
+  // Object.assign for the same reason as renderLineItem: a spread literal plus new keys is a slow dictionary object.
+  return Object.assign({}, pixel, {
     pixel_conversion_event: eventId !== undefined ? { id: eventId, name: CONVERSION_EVENTS[eventId] ?? null } : null,
     campaigns: null,
     line_items: lineItems.length ? lineItems : null,
-  };
+  });
 }
 
 function applyFields(request: ServiceRequest, target: PixelRecord, input: JsonObject, creating: boolean): void {

@@ -41,7 +41,32 @@ export function project(live: unknown, desired: Json): Json {
 }
 
 export function sameValue(live: unknown, desired: Json): boolean {
-  return jsonpatch.compare({ v: project(live, desired) }, { v: desired }).length === 0;
+  const projected = project(live, desired);
+  return sameJson(projected, desired) || jsonpatch.compare({ v: projected }, { v: desired }).length === 0;
+}
+
+/**
+ * Strict structural equality of two JSON values. When it holds, jsonpatch.compare finds no operation, so the
+ * planner can skip it: most objects in a large member are unchanged, and building patches for all of them
+ * was most of the planner's time (20,000 segments: 70 ms of 130). Anything unusual (undefined, NaN) answers
+ * false and takes the full comparison.
+ */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return a !== undefined;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!sameJson(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const key of keys) {
+    if (!Object.hasOwn(b, key)) return false;
+    if (!sameJson((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  }
+  return true;
 }
 
 /**
@@ -51,6 +76,7 @@ export function sameValue(live: unknown, desired: Json): boolean {
 export function diffFields(live: Record<string, unknown>, desired: Record<string, Json>): { projected: { [key: string]: Json }; changes: Change[] } {
   const projected: { [key: string]: Json } = {};
   for (const key of Object.keys(desired)) projected[key] = project(live[key], desired[key]!);
+  if (sameJson(projected, desired)) return { projected, changes: [] };
   const changes = (jsonpatch.compare(projected, desired) as Change[])
     .map((op) => ({ op: op.op, path: op.path, ...(op.op === 'remove' ? {} : { value: op.value as Json }) }))
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

@@ -34,10 +34,63 @@ interface ClassState {
 
 interface Waiter {
   cls: CallClass;
+  /** Arrival order across classes: the earliest waiter that may go, goes first. */
+  seq: number;
   resolve: (slot: Slot) => void;
   reject: (error: unknown) => void;
   signal?: AbortSignal;
   onAbort?: () => void;
+  /** Served, or aborted while queued (then skipped when it reaches the head of its queue). */
+  gone?: boolean;
+}
+
+/**
+ * Waiters of one class in arrival order. An apply queues every write of a wave at once (thousands), so
+ * taking from the head and leaving must not cost a scan or a splice of the whole queue.
+ */
+class WaiterQueue {
+  private items: Waiter[] = [];
+  private head = 0;
+  /** Waiters queued and not aborted. */
+  size = 0;
+
+  push(waiter: Waiter): void {
+    this.items.push(waiter);
+    this.size++;
+  }
+
+  /** The earliest waiter still waiting, or undefined. */
+  peek(): Waiter | undefined {
+    while (this.head < this.items.length && this.items[this.head]!.gone) this.head++;
+    this.compact();
+    return this.items[this.head];
+  }
+
+  shift(): Waiter | undefined {
+    const waiter = this.peek();
+    if (waiter) {
+      this.items[this.head++] = undefined as unknown as Waiter;
+      this.size--;
+      // Served: a late abort must not count it out of the queue a second time.
+      waiter.gone = true;
+    }
+    return waiter;
+  }
+
+  /** An aborted waiter leaves in O(1); its entry is skipped later. */
+  remove(waiter: Waiter): boolean {
+    if (waiter.gone) return false;
+    waiter.gone = true;
+    this.size--;
+    return true;
+  }
+
+  private compact(): void {
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+  }
 }
 
 export interface Slot {
@@ -49,7 +102,8 @@ export class RateBudget {
   readonly limits: BudgetLimits;
   private inFlight = 0;
   private readonly classes: Record<'read' | 'write', ClassState>;
-  private readonly waiters: Waiter[] = [];
+  private readonly queues: Record<CallClass, WaiterQueue> = { read: new WaiterQueue(), write: new WaiterQueue(), auth: new WaiterQueue() };
+  private seq = 0;
   private timer: AbortController | null = null;
   private timerAt = Infinity;
   /** Counters for reports: how many slots were taken per class. */
@@ -66,18 +120,17 @@ export class RateBudget {
 
   acquire(cls: CallClass, signal?: AbortSignal): Promise<Slot> {
     if (signal?.aborted) return Promise.reject(new XandrAbortedError('cancelled while waiting for the rate budget'));
-    if (this.waiters.length === 0 && this.canTake(cls, this.clock.now())) return Promise.resolve(this.take(cls));
+    if (this.waiting() === 0 && this.canTake(cls, this.clock.now())) return Promise.resolve(this.take(cls));
     return new Promise<Slot>((resolve, reject) => {
-      const waiter: Waiter = { cls, resolve, reject, signal };
+      const waiter: Waiter = { cls, seq: this.seq++, resolve, reject, signal };
       if (signal) {
         waiter.onAbort = () => {
-          const index = this.waiters.indexOf(waiter);
-          if (index >= 0) this.waiters.splice(index, 1);
+          this.queues[cls].remove(waiter);
           reject(new XandrAbortedError('cancelled while waiting for the rate budget'));
         };
         signal.addEventListener('abort', waiter.onAbort, { once: true });
       }
-      this.waiters.push(waiter);
+      this.queues[cls].push(waiter);
       this.pump();
     });
   }
@@ -95,6 +148,10 @@ export class RateBudget {
     const free = Math.max(0, state.limit - this.used(state));
     if (count <= free) return 0;
     return Math.ceil((count - free) / state.limit) * this.limits.windowMs;
+  }
+
+  private waiting(): number {
+    return this.queues.read.size + this.queues.write.size + this.queues.auth.size;
   }
 
   private used(state: ClassState): number {
@@ -138,18 +195,29 @@ export class RateBudget {
     };
   }
 
+  /**
+   * Hands out slots to the earliest waiters whose class may go now. A class that cannot take a slot stays
+   * unable to for the rest of this pass (taking only uses the budget up), so each pass looks at the heads
+   * of the three queues only, not at every waiter.
+   */
   private pump(): void {
     const now = this.clock.now();
-    for (let i = 0; i < this.waiters.length; ) {
-      const waiter = this.waiters[i]!;
-      if (this.inFlight >= this.limits.maxInFlight) break;
-      if (this.canTake(waiter.cls, now)) {
-        this.waiters.splice(i, 1);
-        if (waiter.onAbort) waiter.signal?.removeEventListener('abort', waiter.onAbort);
-        waiter.resolve(this.take(waiter.cls));
-      } else {
-        i++;
+    const blocked = new Set<CallClass>();
+    while (this.inFlight < this.limits.maxInFlight) {
+      let next: Waiter | undefined;
+      for (const cls of ['read', 'write', 'auth'] as const) {
+        if (blocked.has(cls)) continue;
+        const head = this.queues[cls].peek();
+        if (head && (!next || head.seq < next.seq)) next = head;
       }
+      if (!next) break;
+      if (!this.canTake(next.cls, now)) {
+        blocked.add(next.cls);
+        continue;
+      }
+      this.queues[next.cls].shift();
+      if (next.onAbort) next.signal?.removeEventListener('abort', next.onAbort);
+      next.resolve(this.take(next.cls));
     }
     this.schedule(now);
   }
@@ -158,7 +226,7 @@ export class RateBudget {
   private schedule(now: number): void {
     let wakeAt = Infinity;
     for (const cls of ['read', 'write'] as const) {
-      if (!this.waiters.some((w) => w.cls === cls)) continue;
+      if (this.queues[cls].size === 0) continue;
       const state = this.classes[cls];
       if (state.blockedUntil > now) wakeAt = Math.min(wakeAt, state.blockedUntil);
       else if (state.head < state.expiries.length && this.used(state) >= state.limit) {

@@ -2,6 +2,7 @@ import type { Writable } from 'node:stream';
 import type { Style } from './style.js';
 import type { ActionOutcome, ApplyReport } from '../apply/execute.js';
 import type { Target } from '../plan/types.js';
+import { clip, codeSpan, escapeCell, escapeInline, fitMarkdown, type MarkdownSection } from './markdown-fit.js';
 
 export function renderApplyText(report: ApplyReport, out: Writable, style: Style, elapsedMs: number): void {
   const write = (line = '') => out.write(`${line}\n`);
@@ -39,21 +40,45 @@ export function renderApplyJson(report: ApplyReport, target: Target): string {
   )}\n`;
 }
 
-export function renderApplyMarkdown(report: ApplyReport, target: Target): string {
-  const lines = [
-    `### xandr-sync apply: ${report.ok ? 'complete' : 'incomplete'} (${report.done} done, ${report.failed} failed, ${report.skipped} skipped)`,
+export interface ApplyMarkdownOptions {
+  /** In characters; the default fits a pull-request comment. */
+  maxLength?: number;
+}
+
+/**
+ * The apply report for a step summary: what failed or was skipped first (unfolded, with the reason), then
+ * what was done, folded. Fits `maxLength` by whole rows, like the plan.
+ */
+export function renderApplyMarkdown(report: ApplyReport, target: Target, options: ApplyMarkdownOptions = {}): string {
+  const status = report.outcomes.length === 0 ? 'nothing to do' : report.ok ? 'complete' : 'incomplete';
+  const head = [
+    `### xandr-sync apply: ${status} (${report.done} done, ${report.failed} failed, ${report.skipped} skipped)`,
     '',
-    `**Target:** ${target.kind === 'sandbox' ? 'embedded sandbox' : target.api_url}, member ${target.member_id}`,
+    `**Target:** ${escapeInline(target.kind === 'sandbox' ? 'embedded sandbox' : target.api_url)}, member ${target.member_id}`,
     '',
   ];
+  if (!report.ok) head.push('Nothing that depends on a failed change was sent. Fix the cause and run apply again: it only does what is left.', '');
   const notDone = report.outcomes.filter((o) => o.status !== 'done');
+  const done = report.outcomes.filter((o) => o.status === 'done');
+  const sections: MarkdownSection[] = [];
   if (notDone.length) {
-    lines.push('| Outcome | Address | Detail |', '|---|---|---|');
-    for (const o of notDone.slice(0, 500)) {
-      const detail = (o.status === 'failed' ? (o.error?.message ?? '') : (o.reason ?? '')).replace(/\|/g, '\\|').replace(/</g, '&lt;');
-      lines.push(`| ${o.status} | \`${o.address}\` | ${detail} |`);
-    }
-    if (notDone.length > 500) lines.push('', `… and ${notDone.length - 500} more.`);
+    sections.push({
+      title: `Not done (${notDone.length})`,
+      open: true,
+      columns: ['Outcome', 'Action', 'Address', 'Reason'],
+      rows: notDone.map((o) => `| ${o.status} | ${o.action} | ${codeSpan(o.address)} | ${escapeCell(clip(o.status === 'failed' ? (o.error?.message ?? 'failed') : (o.reason ?? ''), 500))} |`),
+    });
   }
-  return `${lines.join('\n')}\n`;
+  if (done.length) {
+    sections.push({
+      title: `Done (${done.length})`,
+      columns: ['Action', 'Address', 'Id'],
+      rows: done.map((o) => `| ${o.action} | ${codeSpan(o.address)} | ${o.id ?? ''} |`),
+    });
+  }
+  return fitMarkdown(head, sections, {
+    limit: options.maxLength ?? 60_000,
+    note: (shown, total, omitted) =>
+      `> **Truncated** to stay within GitHub's size limit: ${shown} of ${total} outcomes are shown.${omitted.length ? ` Not shown: ${omitted.join('; ')}.` : ''} \`apply --format json\` lists every one.`,
+  });
 }

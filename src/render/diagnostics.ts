@@ -78,26 +78,57 @@ export function escapeProperty(s: string): string {
 /** GitHub shows at most 10 error and 10 warning annotations per step, and drops the rest silently. */
 export const GITHUB_ANNOTATION_LIMIT = 10;
 
+/** Anything GitHub can annotate: a diagnostic, or a plan error that may or may not point at a file. */
+export interface Annotation {
+  severity: 'error' | 'warning';
+  code: string;
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
 /**
  * Workflow commands: the first 10 diagnostics (errors first) as annotations on their lines, then one
  * annotation that counts the rest, then the rest as plain log lines so that nothing is lost.
  */
 export function renderDiagnosticsGithub(diagnostics: Diagnostic[], limit = GITHUB_ANNOTATION_LIMIT): string {
-  const ordered = [...diagnostics.filter((d) => d.severity === 'error'), ...diagnostics.filter((d) => d.severity !== 'error')];
+  return renderAnnotationsGithub(diagnostics, { limit, command: 'xandr-sync validate' });
+}
+
+/** The same for any annotation; `command` names what to run locally in the counting line. */
+export function renderAnnotationsGithub(items: Annotation[], options: { limit?: number; command: string }): string {
+  const limit = options.limit ?? GITHUB_ANNOTATION_LIMIT;
+  const ordered = [...items.filter((d) => d.severity === 'error'), ...items.filter((d) => d.severity !== 'error')];
   const shown = ordered.slice(0, limit);
   const rest = ordered.slice(limit);
-  const lines = shown.map(
-    (d) =>
-      `::${d.severity} file=${escapeProperty(d.file)},line=${d.line},col=${d.column},title=${escapeProperty(d.code)}::${escapeData(d.message)}`,
-  );
+  const lines = shown.map((d) => `::${d.severity} ${annotationProperties(d)}::${escapeData(d.message)}`);
   if (rest.length > 0) {
-    const { errors, warnings } = counts(rest);
+    const errors = rest.filter((d) => d.severity === 'error').length;
+    const warnings = rest.length - errors;
     // The counting line must itself survive GitHub's per-severity cap: use the severity that has room left.
     const shownErrors = shown.filter((d) => d.severity === 'error').length;
     const level = errors > 0 && shownErrors < limit ? 'error' : 'warning';
     const what = [errors > 0 ? plural(errors, 'error') : '', warnings > 0 ? plural(warnings, 'warning') : ''].filter(Boolean).join(' and ');
-    lines.push(`::${level} title=${escapeProperty('xandr-sync validate')}::${escapeData(`${what} more, not annotated: see the log of this step, or run 'xandr-sync validate' locally`)}`);
-    for (const d of rest) lines.push(formatDiagnostic(d));
+    lines.push(`::${level} title=${escapeProperty(options.command)}::${escapeData(`${what} more, not annotated: see the log of this step, or run '${options.command}' locally`)}`);
+    for (const d of rest) lines.push(formatAnnotation(d));
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
+function annotationProperties(d: Annotation): string {
+  const props: string[] = [];
+  if (d.file) {
+    props.push(`file=${escapeProperty(d.file)}`);
+    if (d.line) props.push(`line=${d.line}`);
+    if (d.line && d.column) props.push(`col=${d.column}`);
+  }
+  props.push(`title=${escapeProperty(d.code)}`);
+  return props.join(',');
+}
+
+function formatAnnotation(d: Annotation): string {
+  if (d.file !== undefined && d.line !== undefined && d.column !== undefined) return formatDiagnostic(d as Diagnostic);
+  const where = d.file ? `${d.file}${d.line ? `:${d.line}` : ''}: ` : '';
+  return `${where}${d.severity} ${d.code} ${d.message}`;
 }

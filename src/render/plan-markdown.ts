@@ -1,11 +1,12 @@
 import type { Action, Plan } from '../plan/types.js';
+import { clip, codeSpan, escapeCell, escapeInline, fitMarkdown, type MarkdownSection } from './markdown-fit.js';
 import { formatPlanError, targetLabel } from './plan-text.js';
 import { describeChanges, liveLabel, requestLine } from './values.js';
 
 export interface MarkdownOptions {
   /** The write budget apply will run at, for the time estimate. */
   writesPerMinute?: number;
-  /** GitHub refuses comments over 65,536 characters; stay well below. */
+  /** In characters. GitHub refuses comments over 65,536; the default leaves room for a marker and a footer. */
   maxLength?: number;
 }
 
@@ -17,67 +18,43 @@ const KIND_TITLES: Record<Action['kind'], string> = {
   LineItemPixels: 'Line-item pixels',
 };
 
+/** A value or a warning longer than this is clipped: one huge field must not push every other row out. */
+const MAX_TEXT = 300;
+/** Change lines shown per row; a line item with 400 pixel changes still gets one readable row. */
+const MAX_CHANGES_PER_ROW = 20;
+
 /**
  * The plan for a pull-request comment or a step summary: a one-line summary first, then the risks a
- * reviewer must see, then the details per kind folded in <details>. Past `maxLength` whole rows are
- * dropped from the end of the detail tables (each table stays well-formed) and the comment says so.
+ * reviewer must see (unfolded), then the details per kind folded in <details>. Past `maxLength` whole rows
+ * are dropped from the end (tables keep their header, every <details> is closed) and a note says what was
+ * left out.
  */
 export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
   const limit = options.maxLength ?? DEFAULT_MARKDOWN_LIMIT;
   const head = [headline(plan, options), '', contextLine(plan), ''];
+  const note = (shown: number, total: number, omitted: string[]) =>
+    `> **Truncated** to stay within GitHub's size limit: ${shown} of ${total} lines are shown.${omitted.length ? ` Not shown: ${omitted.map(escapeInline).join('; ')}.` : ''} Run \`xandr-sync plan\` locally, or download the saved plan, for the full list.`;
   if (plan.errors.length > 0) {
-    const lines = plan.errors.map((e) => `- ${escapeInline(formatPlanError(e))}`);
-    return fit([...head, `**Plan failed with ${plan.errors.length} error(s); nothing will be written to Xandr.**`, ''], [{ title: null, rows: lines, table: false }], limit);
+    head.push(`**Plan failed with ${plan.errors.length} error(s); nothing will be written to Xandr.**`, '');
+    const errors = plan.errors.map((e) => `- ${escapeInline(clip(formatPlanError(e), MAX_TEXT * 3))}`);
+    return fitMarkdown(head, [{ title: null, rows: errors }], { limit, note });
   }
-  const risks = [...plan.warnings, ...plan.actions.flatMap((a) => a.warnings.map((w) => `\`${a.address}\`: ${w}`))];
-  const sections: Section[] = [];
-  if (risks.length > 0) sections.push({ title: `Risks (${risks.length})`, rows: risks.map((r) => `- ${escapeInline(r)}`), table: false, open: true });
+  const sections: MarkdownSection[] = [];
+  const risks = riskLines(plan);
+  if (risks.length > 0) sections.push({ title: `Risks (${risks.length})`, rows: risks, open: true });
   for (const kind of Object.keys(KIND_TITLES) as Action['kind'][]) {
     const actions = plan.actions.filter((a) => a.kind === kind);
     if (actions.length === 0) continue;
-    sections.push({ title: `${KIND_TITLES[kind]}: ${countsText(actions)}`, rows: actions.map(row), table: true });
+    sections.push({ title: `${KIND_TITLES[kind]}: ${countsText(actions)}`, columns: ['Action', 'Address', 'Object', 'Changes'], rows: actions.map(row) });
   }
-  return fit(head, sections, limit);
+  return fitMarkdown(head, sections, { limit, note });
 }
 
-interface Section {
-  title: string | null;
-  rows: string[];
-  table: boolean;
-  open?: boolean;
-}
-
-const TABLE_HEAD = ['| Action | Address | Object | Changes |', '|---|---|---|---|'];
-
-function fit(head: string[], sections: Section[], limit: number): string {
-  const out = [...head];
-  let length = out.join('\n').length;
-  const totalRows = sections.reduce((n, s) => n + s.rows.length, 0);
-  let shownRows = 0;
-  const reserve = 400; // room for the truncation note and closing tags
-  for (const section of sections) {
-    const open = section.title === null ? [] : [section.open ? '<details open>' : '<details>', `<summary>${escapeHtml(section.title)}</summary>`, ''];
-    const close = section.title === null ? [''] : ['', '</details>', ''];
-    const frame = [...open, ...(section.table ? TABLE_HEAD : [])];
-    const frameLength = frame.join('\n').length + close.join('\n').length + 2;
-    if (length + frameLength + reserve > limit) break;
-    const rows: string[] = [];
-    let used = length + frameLength;
-    for (const r of section.rows) {
-      if (used + r.length + 1 + reserve > limit) break;
-      rows.push(r);
-      used += r.length + 1;
-    }
-    if (rows.length === 0) break;
-    out.push(...frame, ...rows, ...close);
-    length = used;
-    shownRows += rows.length;
-    if (rows.length < section.rows.length) break;
-  }
-  if (shownRows < totalRows) {
-    out.push(`> **Truncated:** ${shownRows} of ${totalRows} lines are shown, to stay within GitHub's comment size limit. Run \`xandr-sync plan\` locally, or download the saved plan, for the full list.`);
-  }
-  return `${out.join('\n').trimEnd()}\n`;
+function riskLines(plan: Plan): string[] {
+  return [
+    ...plan.warnings.map((w) => `- ${escapeInline(clip(w, MAX_TEXT * 3))}`),
+    ...plan.actions.flatMap((a) => a.warnings.map((w) => `- ${codeSpan(a.address)}: ${escapeInline(clip(w, MAX_TEXT * 3))}`)),
+  ];
 }
 
 function headline(plan: Plan, options: MarkdownOptions): string {
@@ -94,7 +71,9 @@ function headline(plan: Plan, options: MarkdownOptions): string {
     .map(([kind, n]) => `${n} ${kind}`)
     .join(', ');
   const estimate = options.writesPerMinute ? `, about ${formatDuration(estimateApplyMs(s.writes, options.writesPerMinute))} at ${options.writesPerMinute} writes/min` : '';
-  return `### xandr-sync plan: ${parts.join(', ')} (${perKind}) · ${s.reads} reads, ${s.writes} writes${estimate}`;
+  const risks = plan.warnings.length + plan.actions.reduce((n, a) => n + a.warnings.length, 0);
+  const riskText = risks ? ` · ⚠️ ${risks} risk${risks === 1 ? '' : 's'}` : '';
+  return `### xandr-sync plan: ${parts.join(', ')} (${perKind}) · ${s.reads} reads, ${s.writes} writes${estimate}${riskText}`;
 }
 
 function contextLine(plan: Plan): string {
@@ -103,14 +82,16 @@ function contextLine(plan: Plan): string {
 }
 
 function row(action: Action): string {
-  const changes = describeChanges(action).map((line) =>
+  const lines = describeChanges(action).map((line) =>
     line.sign === '~' ? `${line.label}: ${line.before} → ${line.after}` : line.sign === '+' ? `+ ${line.label}: ${line.after}` : `− ${line.label} (was ${line.before})`,
   );
+  const shown = lines.slice(0, MAX_CHANGES_PER_ROW).map((l) => clip(l, MAX_TEXT));
+  if (lines.length > shown.length) shown.push(`… and ${lines.length - shown.length} more changes`);
   const cells = [
     action.action,
-    `\`${action.address}\``,
-    liveLabel(action) || '(new)',
-    [escapeCell(requestLine(action)), ...changes.map(escapeCell)].join('<br>'),
+    codeSpan(action.address),
+    escapeCell(liveLabel(action) || '(new)'),
+    [requestLine(action), ...shown].map(escapeCell).join('<br>'),
   ];
   return `| ${cells.join(' | ')} |`;
 }
@@ -132,16 +113,4 @@ export function formatDuration(ms: number): string {
   if (seconds < 90) return `${seconds} s`;
   const minutes = Math.round(seconds / 60);
   return minutes < 90 ? `${minutes} min` : `${(minutes / 60).toFixed(1)} h`;
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
-
-function escapeCell(text: string): string {
-  return escapeHtml(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-}
-
-function escapeInline(text: string): string {
-  return escapeHtml(text).replace(/\r?\n/g, ' ');
 }

@@ -12,6 +12,7 @@ import { systemClock } from '../xandr/clock.js';
 import { integer, oneOf, parseCommandArgs } from './args.js';
 import { EXIT_ERROR, EXIT_OK, ReportedFailure, UsageError, type Command, type CommandIO } from './io.js';
 import { Progress } from './progress.js';
+import { annotatePlanErrors, summarizeApply, summarizePlan } from './github.js';
 import { hasPlanningFlags, normalizeSandboxFlag, PLANNING_USAGE, planFromManifests, planningOptions, sandboxOption, targetFlags } from './reconcile.js';
 import { plainStyle, styleFor, type Style } from '../render/style.js';
 import { connect, type Connection } from './target.js';
@@ -87,11 +88,14 @@ export const applyCommand: Command = {
       if (format === 'text') renderPlanText(plan, io.stdout, outStyle);
       if (plan.errors.length > 0) {
         if (format === 'json') io.stdout.write(`${JSON.stringify({ format_version: 1, ok: false, errors: plan.errors }, null, 2)}\n`);
+        annotatePlanErrors(io, plan, 'xandr-sync plan');
+        summarizePlan(io, plan, connection.budget.writesPerMinute);
         return EXIT_ERROR;
       }
       for (const [address, reason] of refused) io.stderr.write(errStyle.yellow(`Refusing ${address}: ${reason}\n`));
       if (plan.actions.length === 0) {
         if (format === 'json') io.stdout.write(renderApplyJson(emptyReport(), plan.target));
+        summarizeApply(io, emptyReport(), plan.target);
         return EXIT_OK;
       }
       try {
@@ -108,6 +112,7 @@ export const applyCommand: Command = {
       const report = await run(io, plan, connection, refused, format === 'text', guardFlags, `xandr-sync apply${values.plan ? ` --plan ${values.plan}` : ''}`);
       if (format === 'json') io.stdout.write(renderApplyJson(report, plan.target));
       else renderApplyText(report, io.stdout, outStyle, Date.now() - started);
+      summarizeApply(io, report, plan.target);
       return report.ok ? EXIT_OK : EXIT_ERROR;
     } finally {
       await connection.close();

@@ -5,6 +5,7 @@ import { renderPlanMarkdown } from '../render/plan-markdown.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { integer, oneOf, parseCommandArgs } from './args.js';
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type Command } from './io.js';
+import { annotatePlanErrors, postPlanComment, preparePlanComment, summarizePlan } from './github.js';
 import { normalizeSandboxFlag, PLANNING_USAGE, planFromManifests, planningOptions, sandboxOption, targetFlags } from './reconcile.js';
 import { plainStyle, styleFor } from '../render/style.js';
 
@@ -16,6 +17,8 @@ Options:
   --format text|markdown|json   output format (default text)
   --out FILE                    also save the plan as JSON, for 'apply --plan FILE'
   --detailed-exitcode           exit 2 when there are changes, 0 when there are none
+  --comment                     create or update this target's plan comment on the pull request (GitHub Actions:
+                                GITHUB_TOKEN, GITHUB_REPOSITORY, GITHUB_EVENT_PATH; see docs/github.md)
   --advertiser ID               plan only this advertiser's objects (repeatable; a shard)
   --api-url URL                 the API to plan against (default XANDR_API_URL, then https://api.appnexus.com)
   --sandbox[=FILE]              plan against the embedded sandbox (default state .xandr-sync/sandbox.json)
@@ -31,11 +34,13 @@ export const planCommand: Command = {
       format: { type: 'string' },
       out: { type: 'string' },
       'detailed-exitcode': { type: 'boolean' },
+      comment: { type: 'boolean' },
       ...targetFlags,
     });
     const format = oneOf('format', values.format, ['text', 'markdown', 'json'] as const, 'text');
     const advertisers = (values.advertiser ?? []).map((a) => integer('advertiser', a, 1)!);
     const style = format === 'text' ? styleFor(io.stdout, io.env) : plainStyle;
+    const pullRequest = values.comment ? preparePlanComment(io) : null;
     const { connection, plan } = await planFromManifests(io, positionals, styleFor(io.stderr, io.env), {
       apiUrl: values['api-url'],
       sandbox: sandboxOption(values.sandbox),
@@ -51,6 +56,9 @@ export const planCommand: Command = {
 
     // Like terraform, a plan with errors is not saved: there is nothing it could apply.
     if (values.out && plan.errors.length === 0) writeFileSync(resolve(io.cwd, values.out), renderPlanJson(plan), { mode: 0o600 });
+    annotatePlanErrors(io, plan, 'xandr-sync plan');
+    summarizePlan(io, plan, connection.budget.writesPerMinute);
+    if (pullRequest) await postPlanComment(io, pullRequest, plan, { writesPerMinute: connection.budget.writesPerMinute, advertisers });
     if (plan.errors.length > 0) return EXIT_ERROR;
     if (values['detailed-exitcode'] && plan.actions.length > 0) return EXIT_CHANGES;
     return EXIT_OK;

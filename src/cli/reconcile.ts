@@ -3,7 +3,7 @@ import { planAgainstLive } from '../apply/reconcile.js';
 import { describeWorktree } from '../git/worktree.js';
 import { loadManifests } from '../manifest/index.js';
 import type { LoadResult, PruneMode } from '../manifest/types.js';
-import { formatDiagnostic } from '../render/diagnostics.js';
+import { formatDiagnostic, renderAnnotationsGithub } from '../render/diagnostics.js';
 import type { Plan, Selection } from '../plan/index.js';
 import { oneOf } from './args.js';
 import { systemClock } from '../xandr/clock.js';
@@ -69,7 +69,9 @@ export function sandboxOption(value: string | undefined): string | boolean | und
 export async function loadOrFail(io: CommandIO, paths: string[], style: Style): Promise<LoadResult> {
   const load = await loadManifests(paths.length ? paths : ['.'], { cwd: io.cwd });
   const errors = load.diagnostics.filter((d) => d.severity === 'error');
-  for (const d of load.diagnostics) io.stderr.write(`${formatDiagnostic(d, style)}\n`);
+  // In GitHub Actions the problems become annotations on the lines at fault (at most 10, then plain lines).
+  if (io.env.GITHUB_ACTIONS === 'true') io.stderr.write(renderAnnotationsGithub(load.diagnostics, { command: 'xandr-sync validate' }));
+  else for (const d of load.diagnostics) io.stderr.write(`${formatDiagnostic(d, style)}\n`);
   if (errors.length > 0) {
     io.stderr.write(style.red(`${errors.length} error${errors.length === 1 ? '' : 's'} in the manifests: nothing was planned and nothing was written to Xandr.\n`));
     throw new ReportedFailure(1);

@@ -133,12 +133,13 @@ test('without GITHUB_TOKEN, or outside a pull request, --comment fails before re
   }
 });
 
-test('plan errors are annotations on stderr; --format json on stdout stays JSON', async () => {
+test('plan errors are annotations on stderr and in the comment; --format json on stdout stays JSON', async () => {
   const { ws, cli } = pullRequest(++pr);
   try {
     ws.write({ 'p.yaml': 'apiVersion: xandr-sync/v1\nkind: ConversionPixel\nmetadata:\n  name: adopted\n  id: 99999\nspec:\n  advertiser_id: 1234\n  name: Adopted\n  trigger_type: hybrid\n' });
-    const run = await cli(['plan', '--format', 'json']);
+    const run = await cli(['plan', '--format', 'json', '--comment']);
     assert.is(run.code, 1);
+    assert.match(gh.comments(pr)[0]!.body, /\n### xandr-sync plan: failed\n[\s\S]*Plan failed with 1 error\(s\); nothing will be written to Xandr/, 'the comment shows the failure, not the last good plan');
     assert.match(run.stderr, /^::error file=p\.yaml,line=2,col=1,title=unknown-id::ConversionPixel\/adopted: metadata\.id 99999: /m);
     assert.is(JSON.parse(run.stdout).errors.length, 1);
     assert.not.match(run.stdout, /::error/);

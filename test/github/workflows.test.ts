@@ -119,6 +119,27 @@ test('reusable workflows take path, node version, environment and the two Xandr 
   assert.not.match(text('xandr-drift.yml'), /xandr-sync apply/, 'the drift check never applies');
 });
 
+test('the caller workflows in docs/github.md pass actionlint and use only inputs and secrets the reusable ones declare', () => {
+  const doc = readFileSync(join(REPO, 'docs', 'github.md'), 'utf8');
+  const callers = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => /^on:/m.test(b));
+  assert.is(callers.length, 3, 'plan, apply and drift');
+  const problems = actionlint(callers.map((c, i) => ({ path: `docs-${i}.yml`, text: c })));
+  assert.equal(problems.map((p) => `${p.file}:${p.line}: ${p.message}`), []);
+  const blocks = [...doc.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => /^jobs:/m.test(b));
+  for (const block of blocks) {
+    for (const [name, job] of Object.entries<any>((parse(block) as any).jobs)) {
+      const file = /\/(xandr-[a-z]+\.yml)@/.exec(job.uses)?.[1];
+      assert.ok(file && FILES.includes(file), `${name}: uses one of the reusable workflows (${job.uses})`);
+      const call = workflow(file!).on.workflow_call;
+      for (const input of Object.keys(job.with ?? {})) assert.ok(call.inputs[input], `${name}: input ${input} is declared in ${file}`);
+      assert.equal(Object.keys(job.secrets).sort(), Object.keys(call.secrets).sort(), `${name}: passes the secrets of ${file}`);
+      const needed = file === 'xandr-plan.yml' ? { contents: 'read', 'pull-requests': 'write' } : file === 'xandr-apply.yml' ? { contents: 'read', actions: 'read', 'pull-requests': 'read' } : { contents: 'read' };
+      assert.equal(job.permissions, needed, `${name}: grants what ${file} asks for, no more`);
+      assert.equal(Object.values<any>(workflow(file!).jobs)[0].permissions, needed, `${file} asks for the same`);
+    }
+  }
+});
+
 /** The lines of a step's script that compute the fingerprint of what a plan was made from. */
 function fingerprintScript(file: string, step: string): string {
   const job = Object.values<any>(workflow(file).jobs)[0];

@@ -41,6 +41,11 @@ function numericFields(target: Record<string, unknown>, fields: readonly string[
   }
 }
 
+/**
+ * A copy of the object to make strict. The normalizers below change fields on this one copy rather than
+ * spreading it into a second object: a plan reads 28,000 objects, and two copies each was most of the
+ * normalizing time. Assigning existing keys keeps their order, so the result is the same object.
+ */
 function record(raw: unknown, what: string): Record<string, unknown> {
   if (!isRecord(raw)) throw new XandrResponseError(`Xandr returned a ${what} that is not an object`);
   return { ...raw };
@@ -51,16 +56,14 @@ const SEGMENT_NUMBERS = ['member_id', 'advertiser_id', 'expire_minutes', 'max_us
 export function normalizeSegment(raw: unknown): LiveSegment {
   const o = record(raw, 'segment');
   numericFields(o, SEGMENT_NUMBERS);
-  return {
-    ...(o as Record<string, Json>),
-    id: toId(o.id, 'segment'),
-    code: optString(o.code),
-    member_id: (o.member_id as number | null | undefined) ?? null,
-    advertiser_id: (o.advertiser_id as number | null | undefined) ?? null,
-    state: optString(o.state),
-    short_name: optString(o.short_name),
-    last_modified: optString(o.last_modified),
-  };
+  o.id = toId(o.id, 'segment');
+  o.code = optString(o.code);
+  o.member_id = (o.member_id as number | null | undefined) ?? null;
+  o.advertiser_id = (o.advertiser_id as number | null | undefined) ?? null;
+  o.state = optString(o.state);
+  o.short_name = optString(o.short_name);
+  o.last_modified = optString(o.last_modified);
+  return o as LiveSegment;
 }
 
 const PIXEL_NUMBERS = [
@@ -79,17 +82,15 @@ export function normalizePixel(raw: unknown): LivePixel {
   const lineItems = Array.isArray(o.line_items)
     ? o.line_items.filter(isRecord).map((li) => ({ ...li, id: toId(li.id, 'pixel line item'), name: optString(li.name), state: optString(li.state) }))
     : null;
-  return {
-    ...(o as Record<string, Json>),
-    id: toId(o.id, 'pixel'),
-    code: optString(o.code),
-    advertiser_id: toId(o.advertiser_id, 'pixel advertiser'),
-    name: optString(o.name),
-    state: optString(o.state),
-    trigger_type: optString(o.trigger_type),
-    line_items: lineItems,
-    last_modified: optString(o.last_modified),
-  };
+  o.id = toId(o.id, 'pixel');
+  o.code = optString(o.code);
+  o.advertiser_id = toId(o.advertiser_id, 'pixel advertiser');
+  o.name = optString(o.name);
+  o.state = optString(o.state);
+  o.trigger_type = optString(o.trigger_type);
+  o.line_items = lineItems;
+  o.last_modified = optString(o.last_modified);
+  return o as LivePixel;
 }
 
 export function normalizeLineItemPixel(raw: unknown): LiveLineItemPixel {
@@ -108,18 +109,16 @@ export function normalizeLineItemPixel(raw: unknown): LiveLineItemPixel {
 export function normalizeLineItem(raw: unknown): LiveLineItem {
   const o = record(raw, 'line item');
   numericFields(o, ['revenue_value', 'member_id', 'profile_id']);
-  return {
-    ...(o as Record<string, Json>),
-    id: toId(o.id, 'line item'),
-    code: optString(o.code),
-    advertiser_id: toId(o.advertiser_id ?? (isRecord(o.advertiser) ? o.advertiser.id : undefined), 'line item advertiser'),
-    name: optString(o.name),
-    state: optString(o.state),
-    line_item_type: optString(o.line_item_type),
-    revenue_type: optString(o.revenue_type),
-    pixels: Array.isArray(o.pixels) ? o.pixels.map(normalizeLineItemPixel) : null,
-    last_modified: optString(o.last_modified),
-  };
+  o.id = toId(o.id, 'line item');
+  o.code = optString(o.code);
+  o.advertiser_id = toId(o.advertiser_id ?? (isRecord(o.advertiser) ? o.advertiser.id : undefined), 'line item advertiser');
+  o.name = optString(o.name);
+  o.state = optString(o.state);
+  o.line_item_type = optString(o.line_item_type);
+  o.revenue_type = optString(o.revenue_type);
+  o.pixels = Array.isArray(o.pixels) ? o.pixels.map(normalizeLineItemPixel) : null;
+  o.last_modified = optString(o.last_modified);
+  return o as LiveLineItem;
 }
 
 export function normalizeAdvertiser(raw: unknown): LiveAdvertiser {

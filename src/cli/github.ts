@@ -1,5 +1,5 @@
 import type { ApplyReport } from '../apply/execute.js';
-import { GithubClient } from '../github/api-client.js';
+import { GithubClient, parseApiUrl } from '../github/api-client.js';
 import { readPullRequestContext, type PullRequestContext } from '../github/context.js';
 import { appendStepSummary } from '../github/step-summary.js';
 import { GITHUB_COMMENT_LIMIT, planCommentMarker, upsertStickyComment } from '../github/sticky-comment.js';
@@ -68,6 +68,7 @@ function appendSummary(io: CommandIO, render: (maxLength: number) => string): vo
 export function preparePlanComment(io: CommandIO): PullRequestContext {
   const context = readPullRequestContext(io.env);
   redactor.add(context.token);
+  parseApiUrl(context.apiUrl);
   return context;
 }
 

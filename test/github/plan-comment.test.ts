@@ -115,7 +115,7 @@ test('a 500 from GitHub fails the command with exit 1 and a message without the 
   }
 });
 
-test('without GITHUB_TOKEN, or outside a pull request, --comment fails before reading Xandr', async () => {
+test('without GITHUB_TOKEN, outside a pull request, or with a plain-http API, --comment fails before reading Xandr', async () => {
   const { ws, cli } = pullRequest(++pr);
   try {
     sb.it.control.clearLog();
@@ -126,6 +126,9 @@ test('without GITHUB_TOKEN, or outside a pull request, --comment fails before re
     const push = await cli(['plan', '--comment'], { GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: join(ws.dir, 'push.json') });
     assert.is(push.code, 1);
     assert.match(push.stderr, /the push event is not about a pull request/);
+    const http = await cli(['plan', '--comment'], { GITHUB_API_URL: 'http://github.example.com/api/v3' });
+    assert.is(http.code, 1);
+    assert.match(http.stderr, /error: refusing plain http to github\.example\.com: the GitHub token would cross the network unencrypted/);
     assert.is(sb.it.control.log().length, 0, 'Xandr was not contacted');
     assert.is(gh.requests.length, 0);
   } finally {

@@ -1,0 +1,134 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigRepo, defaultCacheDir } from '../../src/git/config-repo.js';
+import { GitCommandError, GitInputError } from '../../src/git/errors.js';
+import { parseRemoteUrl, type RemoteUrl } from '../../src/git/remote-url.js';
+import { rejects } from '../helpers/assert.js';
+import { repoFixture, type RepoFixture } from './repo-fixture.js';
+
+const test = suite('config repository cache');
+let repo: RepoFixture;
+
+test.before.each(() => {
+  repo = repoFixture({ 'a.yaml': 'a: 1\n' }, 'first commit');
+});
+test.after.each(() => repo.cleanup());
+
+const open = (ref = 'main', remote: RemoteUrl = parseRemoteUrl(repo.url, { allowFile: true })) =>
+  new ConfigRepo({ remote, ref, cacheDir: join(repo.dir, 'cache', 'config') });
+
+test('clones once, then each checkout fetches the ref and names its newest commit', async () => {
+  const config = open();
+  const first = await config.checkout();
+  first.release();
+  assert.is(first.commit, repo.git('rev-parse', 'HEAD').trim());
+  assert.is(first.subject, 'first commit');
+  assert.ok(existsSync(join(first.dir, 'a.yaml')));
+  const gitDirBefore = readFileSync(join(first.dir, '.git', 'HEAD'), 'utf8');
+
+  const second = repo.commit({ 'b.yaml': 'b: 2\n', 'a.yaml': null }, 'add b, drop a');
+  const next = await config.checkout();
+  next.release();
+  assert.is(next.commit, second);
+  assert.is(next.subject, 'add b, drop a');
+  assert.ok(existsSync(join(next.dir, 'b.yaml')));
+  assert.not.ok(existsSync(join(next.dir, 'a.yaml')), 'a file deleted in git is gone from the checkout');
+  assert.is(readFileSync(join(next.dir, '.git', 'HEAD'), 'utf8'), gitDirBefore, 'the same clone, not a new one');
+  assert.equal(readdirSync(join(repo.dir, 'cache')).sort(), ['config'], 'no temporary clone or lock file left behind');
+});
+
+test('local edits and stray files in the cache are undone: the checkout is exactly the commit', async () => {
+  const config = open();
+  (await config.checkout()).release();
+  const dir = join(repo.dir, 'cache', 'config');
+  writeFileSync(join(dir, 'a.yaml'), 'tampered: true\n');
+  writeFileSync(join(dir, 'stray.yaml'), 'kind: Segment\n');
+  (await config.checkout()).release();
+  assert.is(readFileSync(join(dir, 'a.yaml'), 'utf8'), 'a: 1\n');
+  assert.not.ok(existsSync(join(dir, 'stray.yaml')));
+});
+
+test('a tag or a commit id works as the ref', async () => {
+  const tagged = repo.git('rev-parse', 'HEAD').trim();
+  repo.git('tag', 'v1');
+  repo.commit({ 'c.yaml': 'c: 3\n' }, 'after the tag');
+  const byTag = await open('v1').checkout();
+  byTag.release();
+  assert.is(byTag.commit, tagged);
+  const byId = await open(tagged).checkout();
+  byId.release();
+  assert.is(byId.commit, tagged);
+});
+
+test('an unknown ref is a failed fetch, and the next checkout of a good ref still works', async () => {
+  const error = await rejects(open('no-such-branch').checkout(), /git fetch of file:.* \(no-such-branch\) failed/);
+  assert.instance(error, GitCommandError);
+  assert.is(error.step, 'fetch');
+  const ok = await open('main').checkout();
+  ok.release();
+  assert.ok(ok.commit);
+});
+
+test('hooks never run, not even ones placed in the cache clone', async () => {
+  const config = open();
+  (await config.checkout()).release();
+  const marker = join(repo.dir, 'hook-ran');
+  const hooks = join(repo.dir, 'cache', 'config', '.git', 'hooks');
+  for (const hook of ['reference-transaction', 'post-index-change', 'post-checkout', 'post-merge']) {
+    writeFileSync(join(hooks, hook), `#!/bin/sh\necho ${hook} >> '${marker}'\n`);
+    chmodSync(join(hooks, hook), 0o755);
+  }
+  repo.commit({ 'b.yaml': 'b: 2\n' }, 'second');
+  (await config.checkout()).release();
+  assert.not.ok(existsSync(marker), 'no hook ran during fetch and reset');
+  // The control: the same hooks do run for plain git, so the check above means something.
+  execFileSync('git', ['reset', '-q', '--hard', 'HEAD'], { cwd: join(repo.dir, 'cache', 'config') });
+  assert.ok(existsSync(marker), 'plain git runs the planted hook');
+});
+
+test('git itself refuses a remote helper even if a URL got past the checks (protocol.allow=never)', async () => {
+  const marker = join(repo.dir, 'ext-ran');
+  // Built by hand: parseRemoteUrl would never return this.
+  const remote: RemoteUrl = { url: `ext::sh -c touch% ${marker}`, protocol: 'https', display: 'ext::...', secrets: [] };
+  await rejects(open('main', remote).checkout(), (e) => e instanceof GitCommandError && /transport 'ext' not allowed|not allowed/.test(e.message));
+  assert.not.ok(existsSync(marker), 'the ext:: command did not run');
+});
+
+test('a ref that is an option is refused before any git process runs', () => {
+  for (const ref of ['-x', '--exec=touch /tmp/x', 'main;rm -rf /']) {
+    assert.throws(() => open(ref), (e: unknown) => e instanceof GitInputError);
+  }
+  assert.not.ok(existsSync(join(repo.dir, 'cache')), 'not even the cache directory was made');
+});
+
+test('credentials in the URL never appear in a git error', async () => {
+  const remote = parseRemoteUrl('https://x-access-token:s3cretT0ken9@127.0.0.1:9/acme/config.git');
+  const error = await rejects(open('main', remote).checkout(), /failed/);
+  assert.not.match(error.message, /s3cretT0ken9/);
+  assert.not.match(error.message, /x-access-token/);
+  assert.match(error.message, /https:\/\/\*\*\*@127\.0\.0\.1:9\/acme\/config\.git/);
+});
+
+test('a second process using the same cache is refused with the holder named, until the first is done', async () => {
+  const config = open();
+  const held = await config.checkout();
+  try {
+    const error = await rejects(open().checkout(), /repository cache is in use by pid \d+/);
+    assert.is(error.step, 'lock');
+  } finally {
+    held.release();
+  }
+  (await open().checkout()).release();
+});
+
+test('the default cache is per URL under .xandr-sync/repos', () => {
+  const a = defaultCacheDir('/work', parseRemoteUrl('https://github.com/acme/a.git'));
+  const b = defaultCacheDir('/work', parseRemoteUrl('https://github.com/acme/b.git'));
+  assert.match(a, /^\/work\/\.xandr-sync\/repos\/[0-9a-f]{16}$/);
+  assert.is.not(a, b);
+});
+
+test.run();

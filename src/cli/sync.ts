@@ -1,10 +1,202 @@
-import type { Command } from './io.js';
+import { createHash } from 'node:crypto';
+import { isAbsolute, normalize, resolve } from 'node:path';
+import { lockDir } from '../apply/lock.js';
+import { ConfigRepo, defaultCacheDir } from '../git/config-repo.js';
+import { checkRefName } from '../git/ref-name.js';
+import { parseRemoteUrl } from '../git/remote-url.js';
+import { plainStyle, styleFor } from '../render/style.js';
+import { cronProblem, startCron } from '../sync/cron.js';
+import { renderCycleJson, renderCycleText } from '../sync/cycle-log.js';
+import { SyncJob } from '../sync/job.js';
+import { fileNotifyStore } from '../sync/notify-store.js';
+import { parseListenAddress, startStatusServer, type StatusServer } from '../sync/status-server.js';
+import type { CycleReport } from '../sync/types.js';
+import { parseWebhookUrl, Webhook } from '../sync/webhook.js';
+import { integer, oneOf, parseCommandArgs } from './args.js';
+import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, UsageError, type Command, type CommandIO } from './io.js';
+import { normalizeSandboxFlag, sandboxOption } from './reconcile.js';
+import { redactor } from './redact.js';
+import { connect } from './target.js';
 
-// Placeholder until the sync command lands; replaced by its issue's work.
+const DEFAULT_LISTEN = '127.0.0.1:9464';
+
+const USAGE = `Usage: xandr-sync sync --repo URL --schedule CRON [options]
+       xandr-sync sync --repo URL --once [options]
+
+The scheduled job: on every tick of the schedule it fetches the config repository, validates the
+manifests at the ref's newest commit, plans against Xandr, and then applies the plan (mode apply) or
+only reports it (mode detect). Runs until SIGTERM/SIGINT; with --once, runs one cycle and exits (for
+Kubernetes CronJobs, GitHub Actions schedules and other schedulers). See docs/sync.md.
+
+Options:
+  --repo URL             the config repository: https://..., ssh://..., user@host:path
+                         (file:///path only with --allow-file-url)
+  --ref REF              branch, tag or commit to follow (default main)
+  --path DIR             the manifest directory inside the repository (default: its root)
+  --schedule CRON        when to run: 5 fields (minute first) or 6 (second first), local time (TZ)
+  --mode apply|detect    apply: repair drift and apply new commits (default); detect: report only
+  --once                 run one cycle now and exit (no schedule needed)
+  --wait-for-schedule    do not run a cycle at start; wait for the first tick
+  --listen HOST:PORT     /healthz, /readyz and /metrics (default ${DEFAULT_LISTEN}; 'none' for no
+                         endpoint; with --once, only when given)
+  --webhook URL          post Slack-compatible messages on drift, failure and recovery
+                         (or XANDR_SYNC_WEBHOOK_URL, which keeps the URL out of the process list)
+  --format text|json     the cycle log on stdout: text (default) or one JSON object per cycle
+  --cache DIR            where the repository is cloned (default .xandr-sync/repos/<hash of URL>)
+  --allow-file-url       accept file:// repository URLs (a repository on this machine)
+  --max-changes N        refuse to apply a plan with more than N changes (the cycle fails)
+  --max-deletes N        refuse to apply a plan that deletes or deactivates more than N
+  --advertiser ID        sync only this advertiser's objects (repeatable; a shard)
+  --api-url URL          the API (default XANDR_API_URL, then the project file, then https://api.appnexus.com)
+  --sandbox[=FILE]       sync to the embedded sandbox (default state .xandr-sync/sandbox.json)
+  --detailed-exitcode    with --once: exit 2 when drift was found (mode detect)
+
+Exit codes: 0 stopped by a signal, or --once cycle succeeded; 1 an error at start or a failed --once
+cycle; 2 drift found by --once with --detailed-exitcode.`;
+
 export const syncCommand: Command = {
-  summary: 'sync',
-  usage: 'Usage: xandr-sync sync',
-  async run() {
-    throw Object.assign(new Error("'sync' is not built yet"), { code: 'NOT_BUILT' });
+  summary: 'the scheduled job: pull a repository, repair or report drift',
+  usage: USAGE,
+  async run(io) {
+    const { values, positionals } = parseCommandArgs(normalizeSandboxFlag(io.argv), {
+      repo: { type: 'string' },
+      ref: { type: 'string' },
+      path: { type: 'string' },
+      schedule: { type: 'string' },
+      mode: { type: 'string' },
+      once: { type: 'boolean' },
+      'wait-for-schedule': { type: 'boolean' },
+      listen: { type: 'string' },
+      webhook: { type: 'string' },
+      format: { type: 'string' },
+      cache: { type: 'string' },
+      'allow-file-url': { type: 'boolean' },
+      'max-changes': { type: 'string' },
+      'max-deletes': { type: 'string' },
+      advertiser: { type: 'string', multiple: true },
+      'api-url': { type: 'string' },
+      sandbox: { type: 'string' },
+      'detailed-exitcode': { type: 'boolean' },
+    });
+    if (positionals.length > 0) throw new UsageError(`sync takes no PATH (got '${positionals[0]}'); name the manifest directory with --path`);
+
+    // Everything is checked before anything runs: a refused URL or ref never reaches git.
+    if (values.repo === undefined) throw new UsageError('--repo URL is required');
+    const remote = parseRemoteUrl(values.repo, { allowFile: values['allow-file-url'] });
+    for (const secret of remote.secrets) redactor.add(secret);
+    const ref = checkRefName(values.ref ?? 'main');
+    const path = manifestPath(values.path ?? '.');
+    const mode = oneOf('mode', values.mode, ['apply', 'detect'] as const, 'apply');
+    const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');
+    const once = values.once === true;
+    if (!once && values.schedule === undefined) throw new UsageError('--schedule CRON is required (or --once for one cycle)');
+    const schedule = values.schedule;
+    if (schedule !== undefined) {
+      const problem = cronProblem(schedule);
+      if (problem) throw new UsageError(`--schedule '${schedule}' is not a cron expression: ${problem}`);
+    }
+    if (values['detailed-exitcode'] && !once) throw new UsageError('--detailed-exitcode goes with --once');
+    const listenText = values.listen ?? (once ? 'none' : DEFAULT_LISTEN);
+    const listen = listenText === 'none' ? null : parseListenAddress(listenText);
+    const webhookText = values.webhook ?? io.env.XANDR_SYNC_WEBHOOK_URL;
+    const webhookTarget = webhookText ? parseWebhookUrl(webhookText) : null;
+    if (webhookText) {
+      redactor.add(webhookText);
+      redactor.add(new URL(webhookText).pathname.replace(/^\/+/, ''));
+    }
+    const advertisers = (values.advertiser ?? []).map((a) => integer('advertiser', a, 1)!);
+    const guards = {
+      max_changes: integer('max-changes', values['max-changes'], 0),
+      max_deletes: integer('max-deletes', values['max-deletes'], 0),
+    };
+
+    const cacheDir = values.cache !== undefined ? resolve(io.cwd, values.cache) : defaultCacheDir(io.cwd, remote);
+    const repo = new ConfigRepo({ remote, ref, cacheDir });
+    const outStyle = format === 'text' ? styleFor(io.stdout, io.env) : plainStyle;
+    const log = (line: string) => io.stderr.write(`[${new Date().toISOString()}] ${line}\n`);
+    const webhook = webhookTarget ? new Webhook(webhookTarget, (text) => redactor.redact(text)) : null;
+    const stateKey = createHash('sha256').update(JSON.stringify([mode, ref, path, advertisers, values['api-url'] ?? null])).digest('hex').slice(0, 12);
+
+    const job = new SyncJob({
+      cycle: {
+        repo,
+        repoDisplay: remote.display,
+        ref,
+        path,
+        mode,
+        lockDir: lockDir(io.env),
+        command: `xandr-sync sync --repo ${remote.display} --ref ${ref}`,
+        advertisers: advertisers.length ? advertisers : undefined,
+        guards,
+      },
+      connector: (config, onEvent) =>
+        connect(io, { apiUrl: values['api-url'], sandbox: sandboxOption(values.sandbox), config, onEvent }),
+      signal: io.stopSignal,
+      webhook,
+      notifyStore: webhook ? fileNotifyStore(`${cacheDir}.notify-${stateKey}.json`, log) : undefined,
+      onReport: (report) => writeReport(io, report, format, outStyle),
+      log,
+    });
+
+    let server: StatusServer | null = null;
+    try {
+      if (listen) {
+        server = await startStatusServer(listen, { metrics: () => job.metrics.render(), readiness: () => job.readiness() });
+        log(`health and metrics on ${server.url} (/healthz, /readyz, /metrics)${listen.loopback ? '' : ': a non-loopback address, reachable from the network'}`);
+      }
+      if (once) {
+        const report = await job.runCycle();
+        if (report.result === 'failed') return EXIT_ERROR;
+        return report.result === 'drift' && values['detailed-exitcode'] ? EXIT_CHANGES : EXIT_OK;
+      }
+      return await runScheduled(io, job, schedule!, { waitForSchedule: values['wait-for-schedule'] === true, log, describe: `${remote.display} ${ref}, mode ${mode}, schedule '${schedule}'` });
+    } finally {
+      await job.close();
+      await server?.close();
+      await webhook?.close();
+    }
   },
 };
+
+/** Ticks on the schedule until the stop signal; the cycle in flight then finishes (the caller waits for it). */
+async function runScheduled(
+  io: CommandIO,
+  job: SyncJob,
+  schedule: string,
+  options: { waitForSchedule: boolean; log: (line: string) => void; describe: string },
+): Promise<number> {
+  const { log } = options;
+  const tick = () =>
+    job.tick().catch((error: unknown) => {
+      log(`internal error in a tick (a bug in xandr-sync; please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    });
+  const trigger = startCron(schedule, { tick, overlap: () => job.recordOverlap(), log });
+  log(`syncing ${options.describe}; stop with SIGTERM or Ctrl-C`);
+  try {
+    if (!options.waitForSchedule) void tick();
+    await new Promise<void>((resolve) => {
+      if (io.stopSignal.aborted) return resolve();
+      io.stopSignal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    log('stop requested: no new cycles; finishing the one in flight, if any');
+  } finally {
+    trigger.stop();
+  }
+  await job.close();
+  log('stopped');
+  return EXIT_OK;
+}
+
+function writeReport(io: CommandIO, report: CycleReport, format: 'text' | 'json', style: ReturnType<typeof styleFor>): void {
+  if (format === 'json') io.stdout.write(renderCycleJson(report));
+  else renderCycleText(report, io.stdout, style);
+}
+
+/** A directory inside the repository: relative, and not climbing out of it with '..'. */
+function manifestPath(text: string): string {
+  if (text === '' || isAbsolute(text)) throw new UsageError(`--path must be a directory inside the repository, relative to its root (got '${text}')`);
+  const normal = normalize(text).replace(/\\/g, '/').replace(/\/+$/, '') || '.';
+  if (normal === '..' || normal.startsWith('../')) throw new UsageError(`--path '${text}' leads outside the repository`);
+  return normal;
+}
+

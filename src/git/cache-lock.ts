@@ -9,10 +9,17 @@ interface Holder {
 }
 
 /**
+ * A holder older than this is gone, whatever host it was on: the lock is held only for a fetch and the
+ * manifest load, and every git step is killed after minutes of silence. Without it, a pod killed mid-fetch
+ * would lock a shared cache volume for good (its host name never comes back).
+ */
+const STALE_AFTER_MS = 60 * 60_000;
+
+/**
  * One process at a time in a repository cache: two sync jobs for different shards of one repository share
  * the default cache, and a `reset --hard` under the other's manifest loader would mix two commits. The
- * lock is a file created with O_EXCL naming its holder; one left by a dead process on this host is taken
- * over. Returns the release function.
+ * lock is a file created with O_EXCL naming its holder; one left by a dead process on this host, or older
+ * than an hour, is taken over. Returns the release function.
  */
 export function lockCache(file: string): () => void {
   const me: Holder = { pid: process.pid, host: hostname(), started_at: new Date().toISOString() };
@@ -28,7 +35,7 @@ export function lockCache(file: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = readHolder(file);
-      if (attempt === 0 && (holder === null || (holder.host === me.host && !isAlive(holder.pid)))) {
+      if (attempt === 0 && (holder === null || (holder.host === me.host && !isAlive(holder.pid)) || isOld(holder))) {
         try {
           unlinkSync(file);
         } catch {
@@ -53,6 +60,11 @@ function readHolder(file: string): Holder | null {
   } catch {
     return null;
   }
+}
+
+function isOld(holder: Holder): boolean {
+  const since = Date.parse(holder.started_at);
+  return Number.isFinite(since) && Date.now() - since > STALE_AFTER_MS;
 }
 
 function isAlive(pid: number): boolean {

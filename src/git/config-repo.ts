@@ -30,7 +30,8 @@ export interface Checkout {
   release(): void;
 }
 
-const DEFAULT_SILENCE_TIMEOUT_MS = 120_000;
+/** Quiet git (`--quiet`) prints nothing while it works, so this is generous; a stalled fetch ends in minutes. */
+const DEFAULT_SILENCE_TIMEOUT_MS = 5 * 60_000;
 
 /**
  * Operator-side settings git would otherwise need, passed through to it; everything else (XANDR_PASSWORD

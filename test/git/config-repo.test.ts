@@ -124,6 +124,17 @@ test('a second process using the same cache is refused with the holder named, un
   (await open().checkout()).release();
 });
 
+test('a cache lock left by a process on another host is honoured, unless it is over an hour old', async () => {
+  const lockFile = join(repo.dir, 'cache', 'config.lock');
+  (await open().checkout()).release();
+  const recent = { pid: 1, host: 'another-pod', started_at: new Date(Date.now() - 60_000).toISOString() };
+  writeFileSync(lockFile, JSON.stringify(recent));
+  await rejects(open().checkout(), /in use by pid 1 on another-pod/);
+  writeFileSync(lockFile, JSON.stringify({ ...recent, started_at: new Date(Date.now() - 2 * 3600_000).toISOString() }));
+  (await open().checkout()).release();
+  assert.not.ok(existsSync(lockFile), 'the stale lock was taken over and then released');
+});
+
 test('the default cache is per URL under .xandr-sync/repos', () => {
   const a = defaultCacheDir('/work', parseRemoteUrl('https://github.com/acme/a.git'));
   const b = defaultCacheDir('/work', parseRemoteUrl('https://github.com/acme/b.git'));

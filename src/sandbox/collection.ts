@@ -14,6 +14,7 @@ export class Collection<T extends Identified> {
   private readonly byCode = new Map<string, number>();
   /** The records by id ascending; null after a change that is not an append or an in-place replacement. */
   private ordered: T[] | null = [];
+  private changes = 0;
 
   /** `scopeOf` names the scope in which codes are unique (ignoring case). */
   constructor(private readonly scopeOf: (record: T) => number | null | undefined) {}
@@ -22,11 +23,17 @@ export class Collection<T extends Identified> {
     return this.byId.size;
   }
 
+  /** Grows with every set, delete and clear: what was read at one version is still true at the same one. */
+  get version(): number {
+    return this.changes;
+  }
+
   get(id: number): T | undefined {
     return this.byId.get(id);
   }
 
   set(record: T): void {
+    this.changes++;
     const previous = this.byId.get(record.id);
     if (previous) {
       this.unindex(previous);
@@ -48,6 +55,7 @@ export class Collection<T extends Identified> {
   delete(id: number): boolean {
     const previous = this.byId.get(id);
     if (!previous) return false;
+    this.changes++;
     this.unindex(previous);
     this.byId.delete(id);
     if (this.ordered) {
@@ -59,6 +67,7 @@ export class Collection<T extends Identified> {
   }
 
   clear(): void {
+    this.changes++;
     this.byId.clear();
     this.byCode.clear();
     this.ordered = [];

@@ -6,7 +6,7 @@
 import { ApiError } from './api-error.js';
 import { formatTimestamp, has, readEnum, readId, readNumber, readString, rejectUnknownFields } from './fields.js';
 import { checkPixels, mergePixels, readPixelInputs, renderPixels, type PixelInput } from './line-item-pixels.js';
-import { candidates, listResponse, matchesSearch, matchesState, readIdList, readPaging, requireFoundIfSingle } from './listing.js';
+import { candidates, listingMemo, listResponse, matchesSearch, matchesState, readIdList, readPaging, requireFoundIfSingle } from './listing.js';
 import { newLineItem } from './records.js';
 import { advertiserFilter, advertiserFromQuery, findAdvertiser, findTarget } from './scope.js';
 import { bodyObject, deletedResponse, writtenResponse, type Service, type ServiceRequest } from './service.js';
@@ -136,6 +136,7 @@ export const lineItemService: Service = {
         matchesState(query.state, li.state),
       render: (li) => renderLineItem(store, li),
       paging: readPaging(query),
+      memo: listingMemo(request, 'line-item'),
     });
     return requireFoundIfSingle(query, response, 'line-item');
   },

@@ -17,7 +17,7 @@ import {
   rejectUnknownFields,
   toInteger,
 } from './fields.js';
-import { candidates, listResponse, matchesSearch, matchesState, readIdList, readPaging, requireFoundIfSingle } from './listing.js';
+import { candidates, listingMemo, listResponse, matchesSearch, matchesState, readIdList, readPaging, requireFoundIfSingle } from './listing.js';
 import { newPixel } from './records.js';
 import { advertiserFilter, advertiserFromQuery, findAdvertiser, findTarget } from './scope.js';
 import { bodyObject, deletedResponse, writtenResponse, type Service, type ServiceRequest } from './service.js';
@@ -116,6 +116,7 @@ export const pixelService: Service = {
         matchesState(query.state, p.state),
       render: (p) => renderPixel(store, p),
       paging: readPaging(query),
+      memo: listingMemo(request, 'pixel'),
     });
     return requireFoundIfSingle(query, response, 'pixel');
   },

@@ -1,6 +1,6 @@
 /** `/advertiser` and `/member`: read only here (xandr-sync never writes them). */
 import { ApiError } from './api-error.js';
-import { candidates, listResponse, matchesSearch, matchesState, readIdList, readPaging, requireFoundIfSingle } from './listing.js';
+import { candidates, listingMemo, listResponse, matchesSearch, matchesState, readIdList, readPaging, requireFoundIfSingle } from './listing.js';
 import type { Service } from './service.js';
 
 export const advertiserService: Service = {
@@ -18,6 +18,7 @@ export const advertiserService: Service = {
         matchesState(query.state, a.state),
       render: (a) => ({ ...a }),
       paging: readPaging(query),
+      memo: listingMemo(request, 'advertiser'),
     });
     return requireFoundIfSingle(query, response, 'advertiser');
   },

@@ -16,7 +16,7 @@ import {
   rejectUnknownFields,
   formatTimestamp,
 } from './fields.js';
-import { candidates, listResponse, matchesSearch, matchesState, readIdList, readPaging, requireFoundIfSingle } from './listing.js';
+import { candidates, listingMemo, listResponse, matchesSearch, matchesState, readIdList, readPaging, requireFoundIfSingle } from './listing.js';
 import { newSegment } from './records.js';
 import { advertiserFilter, advertiserFromQuery, checkMemberQuery, findAdvertiser, findTarget } from './scope.js';
 import { bodyObject, deletedResponse, writtenResponse, type Service, type ServiceRequest } from './service.js';
@@ -129,6 +129,7 @@ export const segmentService: Service = {
         matchesState(query.state, s.state),
       render,
       paging: readPaging(query),
+      memo: listingMemo(request, 'segment'),
     });
     return requireFoundIfSingle(query, response, 'segment');
   },

@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import type { Change, Json } from '../../src/plan/types.js';
 import { diffFields, project } from '../../src/plan/compare.js';
 import { Collection } from '../../src/sandbox/collection.js';
+import { startSandbox } from '../../src/sandbox/index.js';
 import { RateBudget, type Slot } from '../../src/xandr/budget.js';
 import { FakeClock, flushMicrotasks, seededRandom } from '../helpers/fake-clock.js';
 import { rejects } from '../helpers/assert.js';
@@ -80,6 +81,33 @@ collection('values() is in id order after appends, inserts, replacements and del
   assert.is(c.findByCode(1, 'X')?.id, 7);
   c.clear();
   assert.equal(c.values(), []);
+});
+
+collection('a listing read page by page sees every write made between its pages', async () => {
+  const sandbox = await startSandbox({ port: 0, empty: true });
+  try {
+    const segment = (id: number, advertiserId: number | null) => ({ id, code: `s${id}`, member_id: 958, advertiser_id: advertiserId, short_name: `S ${id}` });
+    await sandbox.control.upsert({ advertisers: [{ id: 7, member_id: 958 }], segments: Array.from({ length: 250 }, (_, i) => segment(1000 + i, i % 2 ? 7 : null)) });
+    const login = await fetch(`${sandbox.url}/auth`, { method: 'POST', body: JSON.stringify({ auth: { username: 'sandbox', password: 'sandbox' } }) });
+    const token = ((await login.json()) as { response: { token: string } }).response.token;
+    const page = async (query: string) => {
+      const res = await fetch(`${sandbox.url}/segment?${query}`, { headers: { authorization: token } });
+      const body = (await res.json()) as { response: { count: number; segments: { id: number }[] } };
+      return { count: body.response.count, ids: body.response.segments.map((s) => s.id) };
+    };
+    assert.is((await page('start_element=0&num_elements=100')).count, 250);
+    assert.is((await page('advertiser_id=7&start_element=0')).count, 125, 'another filter is another listing');
+    await sandbox.control.upsert({ segments: [segment(5000, 7)] });
+    const last = await page('start_element=200&num_elements=100');
+    assert.is(last.count, 251, 'the count after a write');
+    assert.is(last.ids.at(-1), 5000, 'the new segment is on the last page');
+    assert.is((await page('advertiser_id=7&start_element=100')).count, 126);
+    const res = await fetch(`${sandbox.url}/segment?id=1000`, { method: 'DELETE', headers: { authorization: token } });
+    assert.is(res.status, 200);
+    assert.equal((await page('start_element=0&num_elements=1')).ids, [1001], 'a deleted segment is gone from the next page');
+  } finally {
+    await sandbox.close();
+  }
 });
 
 const compare = suite('planner field comparison');

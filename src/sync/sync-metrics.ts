@@ -1,3 +1,4 @@
+import type { ActionKind } from '../plan/index.js';
 import type { ClientEvent } from '../xandr/index.js';
 import { NOTIFICATION_EVENTS, type NotificationEvent } from './notifications.js';
 import { Counter, Gauge, Histogram, Registry } from './prometheus.js';
@@ -7,6 +8,7 @@ export type SkipReason = 'overlap' | 'backoff';
 
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
 const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx', 'network'] as const;
+const ACTIONS: readonly ActionKind[] = ['create', 'update', 'adopt', 'deactivate', 'delete'];
 
 /**
  * The job's metrics (docs/sync.md lists them). Labels take only values from small fixed sets (results,
@@ -44,6 +46,7 @@ export class SyncMetrics {
     for (const stage of FAILURE_STAGES) this.failures.declare({ stage });
     for (const reason of ['overlap', 'backoff']) this.skipped.declare({ reason });
     for (const kind of KINDS) this.drift.set(0, { kind });
+    for (const action of ACTIONS) for (const status of ['done', 'failed', 'skipped']) this.actions.declare({ action, status });
     for (const event of NOTIFICATION_EVENTS) for (const result of ['sent', 'failed']) this.notifications.declare({ event, result });
     for (const method of METHODS) {
       this.retries.declare({ method });

@@ -87,18 +87,23 @@ export class SyncJob {
   /** One cycle now, whatever the backoff (`--once`, and the tick above). Never two at once. */
   async runCycle(): Promise<CycleReport> {
     if (this.inFlight) throw new Error('a sync cycle is already running');
-    const cycle = ++this.cycles;
     this.metrics.inProgress.set(1);
-    const running = runCycle({ ...this.options.cycle, connections: this.connections, clock: this.clock }, cycle, this.options.signal);
+    // Set before the first await, so a tick that comes meanwhile sees it. It covers the report and the
+    // notification too: close() must not shut the webhook while a message is on its way.
+    const running = this.cycleAndReport(++this.cycles);
     this.inFlight = running;
     try {
-      const report = await running;
-      await this.finish(report);
-      return report;
+      return await running;
     } finally {
       this.inFlight = null;
       this.metrics.inProgress.set(0);
     }
+  }
+
+  private async cycleAndReport(cycle: number): Promise<CycleReport> {
+    const report = await runCycle({ ...this.options.cycle, connections: this.connections, clock: this.clock }, cycle, this.options.signal);
+    await this.finish(report);
+    return report;
   }
 
   readiness(): { ready: boolean; reason: string } {
@@ -127,7 +132,12 @@ export class SyncJob {
       this.failures = 0;
     }
     this.metrics.recordCycle(report, this.failures);
-    this.options.onReport?.(report);
+    try {
+      this.options.onReport?.(report);
+    } catch (error) {
+      // The log is for people; a broken one must not stop the job or its notifications.
+      this.log(`cannot write the report of cycle ${report.cycle}: ${error instanceof Error ? error.message : String(error)}`);
+    }
     await this.notify(report);
   }
 

@@ -8,8 +8,8 @@ import type { Connector, CycleReport } from './types.js';
 /**
  * Backoff after failures, in ticks the job lets pass: the first failure leaves the very next tick to try
  * again; after the n-th failure in a row (n >= 2) ticks are skipped until BACKOFF_BASE_MS * 2^(n-2) has
- * passed since it, at most BACKOFF_MAX_MS. With a schedule of every minute that is a retry after 1, 1,
- * 2, 4, 8, ... minutes; with an hourly schedule, every tick still tries.
+ * passed since it ended, at most BACKOFF_MAX_MS. With a schedule of every minute, attempts come about 1, 2,
+ * 3, 5, 9, ... minutes apart; with an hourly schedule, every tick still tries.
  */
 export const BACKOFF_BASE_MS = 60_000;
 export const BACKOFF_MAX_MS = 60 * 60_000;

@@ -65,7 +65,12 @@ function marginal(a: ScaleResult, b: ScaleResult, value: (r: ScaleResult) => num
   return ((value(b) - value(a)) / (b.objects - a.objects)) * 1000;
 }
 
-export function renderReport(results: ScaleResult[], settings: Omit<ScaleSettings, 'factor' | 'shape' | 'log'> & { size: string }, machine: Machine): string {
+export function renderReport(
+  results: ScaleResult[],
+  settings: Omit<ScaleSettings, 'factor' | 'shape' | 'log'> & { size: string },
+  machine: Machine,
+  end: { load: number; seconds: number },
+): string {
   const head = results.map((r) => `${r.factor}x`);
   const row = (label: string, cell: (r: ScaleResult) => string) => `| ${label} | ${results.map(cell).join(' | ')} |`;
   const first = results[0]!;
@@ -115,9 +120,9 @@ export function renderReport(results: ScaleResult[], settings: Omit<ScaleSetting
   return [
     '# Benchmarks',
     '',
-    `Written by \`npm run bench${settings.size === 'default' ? '' : ` -- --size ${settings.size}`}\` on ${machine.date}. Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB RAM, ${machine.os}, Node ${machine.node} (1-minute load average ${machine.load} at the start).`,
+    `Written by \`npm run bench${settings.size === 'default' ? '' : ` -- --size ${settings.size}`}\` on ${machine.date}. Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB RAM, ${machine.os}, Node ${machine.node}. The run took ${Math.round(end.seconds)} s; the 1-minute load average was ${machine.load} at its start and ${end.load} at its end (other work on the machine slows every figure).`,
     '',
-    `Workload: seed ${settings.seed}; 1x is ${int(first.shape.segments)} segments, ${int(first.shape.pixels)} conversion pixels and ${int(first.shape.lineItems)} line items with pixel bindings across ${first.shape.advertisers} advertisers, ${r0(first.shape.drift * 100)} % of each kind drifted; 2 % more console-made objects without a code live in the member. Every figure is the median of ${settings.runs} runs unless it is a count.`,
+    `Workload: seed ${settings.seed}; 1x is ${int(first.shape.segments)} segments, ${int(first.shape.pixels)} conversion pixels and ${int(first.shape.lineItems)} line items with pixel bindings across ${first.shape.advertisers} advertisers, ${r0(first.shape.drift * 100)} % of each kind drifted; 2 % more console-made objects without a code live in the member. Validate and plan figures are medians of ${settings.runs} runs; the apply is one run per size.`,
     '',
     '## Targets',
     '',
@@ -139,12 +144,12 @@ export function renderReport(results: ScaleResult[], settings: Omit<ScaleSetting
       : []),
     '## How it is measured',
     '',
-    `- **Workload.** \`bench/workload.ts\` generates the manifests (YAML, ${first.files} files at 1x: a directory per advertiser, 200 documents per file, as a team would split them) and the live objects from a seed. The live objects go into an in-process sandbox (\`startSandbox\`, bulk \`upsert\`); the manifests into a temporary directory committed to git, as a configuration repository is.`,
+    `- **Workload.** \`bench/workload.ts\` generates the manifests (YAML, ${first.files} files at 1x: a directory per advertiser, 200 documents per file, as a team would split them) and the live objects from a seed. The live objects go into a sandbox started in the bench process (\`startSandbox\`, bulk \`upsert\`), which serves the measured processes from the same 2 cores; the manifests go into a temporary directory committed to git, as a configuration repository is.`,
     `- **Plan and validate** run the real CLI as a child process (\`node bin/xandr-sync.js plan\`, text output) against the sandbox's URL with credentials, as CI does. Wall time is from spawn to exit, so Node's own start is included. One JSON plan per size is checked against the drift before the timed runs, and warms the sandbox up.`,
     '- **Peak RSS** is the child\'s own `getrusage` maximum (`process.resourceUsage().maxRSS`), written at exit by `bench/resource-usage.mjs`, which the child preloads with `--import`: the kernel keeps it from exec on, so start-up is included and no sampling can miss a peak. It is the same figure GNU time\'s `%M` reports.',
     '- **Reads and writes** are counted from the sandbox\'s request log (requests that reached a service). The lower bound is one login, one `/member`, the advertisers in id lists of 100, every segment of the member in pages of 100, every pixel of each advertiser with pixels or bindings in pages of 100 per advertiser, and the bound line items in id lists of 100. Writes: one per changed object, one PUT per line item.',
-    `- **Read budget.** \`xandr-sync.yaml\` in the bench repository says \`rate: { reads_per_minute: ${int(settings.rate.readsPerMinute)}, max_in_flight: ${settings.rate.maxInFlight} }\`, and the sandbox's read limit is lifted while plans run, so reads are measured, not throttled. With the default of 100 reads per minute, a ${totalReads(first.bound)}-read plan would take about ${Math.ceil(totalReads(first.bound) / 100)} minute${Math.ceil(totalReads(first.bound) / 100) === 1 ? '' : 's'}: against Xandr the rate limit, not the CPU, bounds a plan of this size.`,
-    `- **Apply throughput.** The sandbox's write limit and the client's write budget are both ${settings.apply.writes} writes per ${settings.apply.windowMs} ms window (Xandr's window is 60 s; the CLI cannot shorten it, so this part runs \`loadManifests\`, \`planAgainstLive\` and \`applyPlan\` in the bench process). The share of the budget used is the budget-bound minimum time from the first write to the last, (ceil(writes / budget) - 1) windows, divided by the time the sandbox saw; writes per window is that share times the budget. The client charges each slot until a window after the answer arrived (plus 10 ms), so it stays just under 100 %: with a 60 s window the loss is negligible, with a 1 s window about 1 %. The elapsed time also holds the plan before the first write.`,
+    `- **Read budget.** \`xandr-sync.yaml\` in the bench repository says \`rate: { reads_per_minute: ${settings.rate.readsPerMinute}, max_in_flight: ${settings.rate.maxInFlight} }\`, and the sandbox's read limit is lifted while plans run, so reads are measured, not throttled. With the default of 100 reads per minute, a ${totalReads(first.bound)}-read plan would take about ${Math.ceil(totalReads(first.bound) / 100)} minute${Math.ceil(totalReads(first.bound) / 100) === 1 ? '' : 's'}: against Xandr the rate limit, not the CPU, bounds a plan of this size.`,
+    `- **Apply throughput.** The sandbox's write limit and the client's write budget are both ${settings.apply.writes} writes per ${settings.apply.windowMs} ms window. Xandr's window is 60 s and the CLI cannot shorten it, so \`bench/apply-child.ts\` runs what \`apply\` runs (\`loadManifests\`, \`planAgainstLive\`, \`applyPlan\`) in a child process with the shorter window. The share of the budget used is the least time the budget allows from the first write to the last, (ceil(writes / budget) - 1) windows, divided by the time the sandbox saw; writes per window is that share times the budget. The client charges a slot until a window after the answer arrived (plus 10 ms), so it cannot reach 100 %: each window loses about 10 ms plus a write's latency, which is ${pct((10 + first.apply.writeLatencyMs) / settings.apply.windowMs)} of a ${settings.apply.windowMs} ms window here and under 0.5 % of Xandr's 60 s one. Sending the first window's writes through 15 connections also takes a moment, once per apply.`,
     '- **Converged.** After the apply, a JSON plan must have no action, and `apply --auto-approve` must make no write.',
     `- **Noise.** The machine is shared; figures vary by tens of percent from run to run. Medians of ${settings.runs} runs are reported with their range.`,
     '',

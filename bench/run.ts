@@ -17,19 +17,19 @@ import { DEFAULT_SHAPE, SMALL_SHAPE, scaleShape } from './workload.js';
 const USAGE = `Usage: npm run bench [-- options]
 
   --size default|small   1x = 28,000 objects (default) or 2,800 (small: seconds)
-  --scales 1,2,4         workload multiples to measure side by side (default 1,2,4)
-  --runs N               runs per timed figure, reported as the median (default 5)
+  --scales 1,2,4         workload multiples to measure side by side (default 1,2,4; small: 1)
+  --runs N               runs per timed figure, reported as the median (default 5; small: 3)
   --seed N               workload seed (default 1)
-  --apply-writes N       write budget per window, for both sandbox and client (default 250; small: 50)
-  --apply-window-ms N    the rate window for the apply measurement (default 2000; small: 500)
+  --apply-writes N       write budget per window, for both sandbox and client (default 250; small: 20)
+  --apply-window-ms N    the rate window for the apply measurement (default 2000; small: 1000)
   --out FILE             write the report there (default: BENCHMARKS.md for the default size)
   --no-write             print only`;
 
 const { values } = parseArgs({
   options: {
     size: { type: 'string', default: 'default' },
-    scales: { type: 'string', default: '1,2,4' },
-    runs: { type: 'string', default: '5' },
+    scales: { type: 'string' },
+    runs: { type: 'string' },
     seed: { type: 'string', default: '1' },
     'apply-writes': { type: 'string' },
     'apply-window-ms': { type: 'string' },
@@ -59,16 +59,17 @@ if (size !== 'default' && size !== 'small') {
   process.exit(2);
 }
 const base = size === 'small' ? SMALL_SHAPE : DEFAULT_SHAPE;
-const scales = values.scales.split(',').map((s) => positive('scales', s.trim()));
+const small = size === 'small';
+const scales = (values.scales ?? (small ? '1' : '1,2,4')).split(',').map((s) => positive('scales', s.trim()));
 const settings = {
   size,
   seed: Math.trunc(positive('seed', values.seed)),
-  runs: Math.trunc(positive('runs', values.runs)),
+  runs: Math.trunc(positive('runs', values.runs ?? (small ? '3' : '5'))),
   rate: { readsPerMinute: 10_000, writesPerMinute: 10_000, maxInFlight: 15 },
-  // The small size's drift must still span several windows, or there is no throughput to measure.
+  // The small size's 140 changes must still span several windows, or there is no throughput to measure.
   apply: {
-    writes: Math.trunc(positive('apply-writes', values['apply-writes'] ?? (size === 'small' ? '50' : '250'))),
-    windowMs: Math.trunc(positive('apply-window-ms', values['apply-window-ms'] ?? (size === 'small' ? '500' : '2000'))),
+    writes: Math.trunc(positive('apply-writes', values['apply-writes'] ?? (small ? '20' : '250'))),
+    windowMs: Math.trunc(positive('apply-window-ms', values['apply-window-ms'] ?? (small ? '1000' : '2000'))),
   },
 };
 const out = values['no-write'] ? null : (values.out ?? (size === 'default' ? 'BENCHMARKS.md' : null));
@@ -83,7 +84,7 @@ for (const factor of scales) {
   results.push(await measureScale({ ...settings, factor, shape: scaleShape(base, factor), log }));
 }
 
-const report = renderReport(results, settings, machine);
+const report = renderReport(results, settings, machine, { load: describeMachine().load, seconds: (Date.now() - started) / 1000 });
 process.stdout.write(`${report}\n`);
 if (out) {
   writeFileSync(join(REPO, out), report);

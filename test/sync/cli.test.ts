@@ -145,7 +145,8 @@ test('usage mistakes are refused before anything starts', async () => {
 });
 
 test('SIGTERM mid-apply: the writes in flight finish, nothing more is sent, the endpoint closes, exit 0', async () => {
-  sb.it.control.setFaults([{ method: 'POST', action: 'delay', delayMs: 400 }]);
+  // Long enough that the signal surely lands while the POSTs are in flight, even on a loaded machine.
+  sb.it.control.setFaults([{ method: 'POST', action: 'delay', delayMs: 1500 }]);
   mkdirSync(work(), { recursive: true });
   // The schedule never fires during the test: the cycle is the one run at start.
   const child = spawn(process.execPath, [BIN, 'sync', '--repo', repo.url, '--allow-file-url', '--schedule', '0 0 1 1 *', '--listen', '127.0.0.1:0'], {

@@ -222,7 +222,7 @@ test('readiness follows the last fetch and the last login', async () => {
 });
 
 test('stopping mid-apply: the writes in flight finish, nothing new is sent, the cycle reports cancelled', async () => {
-  sb.it.control.setFaults([{ method: 'POST', action: 'delay', delayMs: 300 }]);
+  sb.it.control.setFaults([{ method: 'POST', action: 'delay', delayMs: 1000 }]);
   const stop = new AbortController();
   const job = makeJob({ signal: stop.signal });
   const tick = job.tick();

@@ -14,6 +14,11 @@ for (const dialect of ['modern', 'legacy'] as const) {
   });
 
   const cli = (args: string[], dir: string) => runCli(args, { cwd: dir, env: sandboxEnv(sb.it.url) });
+  const applyOk = async (dir: string) => {
+    const run = await cli(['apply', '--auto-approve'], dir);
+    assert.is(run.code, 0, `apply failed:\n${run.stdout}\n${run.stderr}`);
+    return run;
+  };
 
   test('the seed article: two POSTs before the line-item PUT, exactly 3 writes, then nothing left to do', async () => {
     const ws = workspace(SEED);
@@ -53,7 +58,7 @@ for (const dialect of ['modern', 'legacy'] as const) {
   test('one field changed in one manifest: one PUT whose body holds only that field', async () => {
     const ws = workspace(SEED);
     try {
-      assert.is((await cli(['apply', '--auto-approve'], ws.dir)).code, 0);
+      await applyOk(ws.dir);
       ws.write({ 'segments.yaml': segmentYaml('retargeting-segment', { advertiser_id: 1234, short_name: 'Retargeting Segment', expire_minutes: 40320 }) });
       sb.it.control.clearLog();
       const run = await cli(['apply', '--auto-approve'], ws.dir);
@@ -75,7 +80,7 @@ for (const dialect of ['modern', 'legacy'] as const) {
       'b.yaml': bindingYaml('acme-brand', { advertiser_id: 5678, line_item_id: 503, policy: 'additive' }, [{ pixel: 'acme-signup' }]),
     });
     try {
-      assert.is((await cli(['apply', '--auto-approve'], ws.dir)).code, 0);
+      await applyOk(ws.dir);
       const ids = () => sb.it.control.snapshot().lineItems.find((li: any) => li.id === 503)!.pixels!.map((p: any) => Number(p.id)).sort();
       assert.ok(ids().includes(777), 'additive kept 777');
       assert.is(ids().length, 2);
@@ -83,7 +88,7 @@ for (const dialect of ['modern', 'legacy'] as const) {
       ws.write({ 'b.yaml': bindingYaml('acme-brand', { advertiser_id: 5678, line_item_id: 503, policy: 'authoritative' }, [{ pixel: 'acme-signup' }]) });
       const plan = await cli(['plan'], ws.dir);
       assert.match(plan.stdout, /detaches pixel 777/);
-      assert.is((await cli(['apply', '--auto-approve'], ws.dir)).code, 0);
+      await applyOk(ws.dir);
       assert.not.ok(ids().includes(777), 'authoritative removed 777');
     } finally {
       ws.cleanup();
@@ -97,7 +102,7 @@ for (const dialect of ['modern', 'legacy'] as const) {
       'b.yaml': bindingYaml('li', { advertiser_id: 1234, line_item_id: 205 }, [{ pixel: 'a' }, { pixel: 'b' }, { pixel: 'c' }]),
     });
     try {
-      assert.is((await cli(['apply', '--auto-approve'], ws.dir)).code, 0);
+      await applyOk(ws.dir);
       ws.write({
         'b.yaml': bindingYaml('li', { advertiser_id: 1234, line_item_id: 205 }, [
           { pixel: 'a', state: 'inactive' },
@@ -106,7 +111,7 @@ for (const dialect of ['modern', 'legacy'] as const) {
         ]),
       });
       sb.it.control.clearLog();
-      assert.is((await cli(['apply', '--auto-approve'], ws.dir)).code, 0);
+      await applyOk(ws.dir);
       assert.equal(calls(writesIn(sb.it.control.log())), ['PUT /line-item']);
     } finally {
       ws.cleanup();

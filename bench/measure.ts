@@ -1,14 +1,16 @@
 import { startSandbox, type Sandbox } from '../src/sandbox/index.js';
 import { measureApply, type ApplyMeasurement, type WriteBudget } from './apply-throughput.js';
 import { countCalls, lowerBound, totalReads, totalWrites, type CallCounts } from './calls.js';
-import { writeRepository, type RateSettings } from './repository.js';
+import { writeRepository, type RateSettings, type Repository } from './repository.js';
 import { runCli, type CliRun } from './run-cli.js';
 import { sample, type Sample } from './stats.js';
-import { generateWorkload, objectCount, type Workload, type WorkloadShape } from './workload.js';
+import { generateWorkload, objectCount, scaleShape, type Workload, type WorkloadShape } from './workload.js';
 
-export interface ScaleSettings {
-  factor: number;
-  shape: WorkloadShape;
+export interface BenchSettings {
+  /** Workload multiples, measured side by side. */
+  factors: number[];
+  /** The 1x shape. */
+  base: WorkloadShape;
   seed: number;
   runs: number;
   /** What xandr-sync.yaml says; the CLI's read budget must not be what bounds a local plan. */
@@ -35,65 +37,99 @@ export interface ScaleResult {
   converged: { planActions: number; applyWrites: number };
 }
 
-/** Everything `npm run bench` measures for one workload size. */
-export async function measureScale(settings: ScaleSettings): Promise<ScaleResult> {
+/** One size, set up: its workload in a sandbox and its manifests in a repository. */
+interface Prepared {
+  factor: number;
+  shape: WorkloadShape;
+  workload: Workload;
+  repo: Repository;
+  sandbox: Sandbox;
+  label: string;
+  cli: (args: string[]) => Promise<CliRun>;
+  validations: CliRun[];
+  plans: CliRun[];
+  planCalls: CallCounts | null;
+}
+
+/**
+ * Everything `npm run bench` measures, for every size. The timed runs go round the sizes in turn
+ * (1x, 2x, 4x, 1x, 2x, ...) rather than one size after the other, so that a slow spell of a shared
+ * machine lands on every size alike instead of bending the linearity figures.
+ */
+export async function measureSizes(settings: BenchSettings): Promise<ScaleResult[]> {
   const { log } = settings;
-  const workload = generateWorkload(settings.shape, settings.seed);
-  const repo = writeRepository(workload, settings.rate, { git: true });
-  // Generous limits while planning: a plan's reads are measured against the lower bound, not throttled.
-  // Logins are limited to 10 per 5 minutes by default, and every CLI run logs in once.
-  const sandbox = await startSandbox({ port: 0, empty: true, seed: settings.seed, limits: { reads: 1_000_000, writes: 1_000_000, logins: 1_000_000 } });
+  const sizes: Prepared[] = [];
   try {
-    await sandbox.control.upsert(workload.live);
-    const bound = lowerBound(workload);
-    const cli = (args: string[]) => runCli(args, { cwd: repo.dir, apiUrl: sandbox.url });
-    const label = `${settings.factor}x (${objectCount(settings.shape).toLocaleString('en-US')} objects)`;
-
-    log(`${label}: validate, ${settings.runs} runs`);
-    const validations: CliRun[] = [];
-    for (let i = 0; i < settings.runs; i++) validations.push(succeed(await cli(['validate']), 'validate'));
-
-    log(`${label}: plan --format json, checked against the drift`);
-    sandbox.control.clearLog();
-    const planned = comparePlan(JSON.parse(succeed(await cli(['plan', '--format', 'json']), 'plan --format json').stdout), workload);
-
-    log(`${label}: plan, ${settings.runs} runs`);
-    const plans: CliRun[] = [];
-    let planCalls: CallCounts | null = null;
-    for (let i = 0; i < settings.runs; i++) {
-      sandbox.control.clearLog();
-      plans.push(succeed(await cli(['plan']), 'plan'));
-      const calls = countCalls(sandbox.control.log());
-      if (!planCalls || totalReads(calls) > totalReads(planCalls) || totalWrites(calls) > totalWrites(planCalls)) planCalls = calls;
+    for (const factor of settings.factors) {
+      const shape = scaleShape(settings.base, factor);
+      const label = `${factor}x (${objectCount(shape).toLocaleString('en-US')} objects)`;
+      log(`${label}: generate, write the repository, load the sandbox`);
+      const workload = generateWorkload(shape, settings.seed);
+      const repo = writeRepository(workload, settings.rate, { git: true });
+      // Generous limits while planning: a plan's reads are measured against the lower bound, not throttled.
+      // Logins are limited to 10 per 5 minutes by default, and every CLI run logs in once.
+      const sandbox = await startSandbox({ port: 0, empty: true, seed: settings.seed, limits: { reads: 1_000_000, writes: 1_000_000, logins: 1_000_000 } });
+      sizes.push({ factor, shape, workload, repo, sandbox, label, cli: (args) => runCli(args, { cwd: repo.dir, apiUrl: sandbox.url }), validations: [], plans: [], planCalls: null });
+      await sandbox.control.upsert(workload.live);
     }
 
-    log(`${label}: apply ${workload.changes.size} changes at ${settings.apply.writes} writes per ${settings.apply.windowMs} ms`);
-    const apply = await measureApply(sandbox, repo.dir, settings.apply);
+    const planned = new Map<Prepared, ScaleResult['planned']>();
+    for (const size of sizes) {
+      log(`${size.label}: plan --format json, checked against the drift`);
+      const run = succeed(await size.cli(['plan', '--format', 'json']), 'plan --format json');
+      planned.set(size, comparePlan(JSON.parse(run.stdout), size.workload));
+    }
 
-    log(`${label}: plan and apply again, converged`);
-    const again = JSON.parse(succeed(await cli(['plan', '--format', 'json']), 'plan after apply').stdout) as { actions: unknown[] };
-    sandbox.control.clearLog();
-    succeed(await cli(['apply', '--auto-approve']), 'apply after apply');
-    const converged = { planActions: again.actions.length, applyWrites: totalWrites(countCalls(sandbox.control.log())) };
+    for (let round = 1; round <= settings.runs; round++) {
+      log(`validate and plan, round ${round} of ${settings.runs}, every size`);
+      for (const size of sizes) {
+        size.validations.push(succeed(await size.cli(['validate']), 'validate'));
+        size.sandbox.control.clearLog();
+        size.plans.push(succeed(await size.cli(['plan']), 'plan'));
+        const calls = countCalls(size.sandbox.control.log());
+        const worst = size.planCalls;
+        if (!worst || totalReads(calls) > totalReads(worst) || totalWrites(calls) > totalWrites(worst)) size.planCalls = calls;
+      }
+    }
 
-    return {
-      factor: settings.factor,
-      shape: settings.shape,
-      objects: objectCount(settings.shape),
-      files: repo.files,
-      yamlBytes: repo.bytes,
-      changed: workload.changes.size,
-      validate: { wallMs: sample(validations.map((r) => r.wallMs)), rssBytes: sample(validations.map((r) => r.peakRssBytes)) },
-      plan: { wallMs: sample(plans.map((r) => r.wallMs)), rssBytes: sample(plans.map((r) => r.peakRssBytes)), cpuMs: sample(plans.map((r) => r.cpuMs)) },
-      planCalls: planCalls!,
-      bound,
-      planned,
-      apply,
-      converged,
-    };
+    const results: ScaleResult[] = [];
+    for (const size of sizes) {
+      const { workload, sandbox } = size;
+      log(`${size.label}: apply ${workload.changes.size} changes at ${settings.apply.writes} writes per ${settings.apply.windowMs} ms`);
+      const apply = await measureApply(sandbox, size.repo.dir, settings.apply);
+
+      log(`${size.label}: plan and apply again, converged`);
+      const again = JSON.parse(succeed(await size.cli(['plan', '--format', 'json']), 'plan after apply').stdout) as { actions: unknown[] };
+      sandbox.control.clearLog();
+      succeed(await size.cli(['apply', '--auto-approve']), 'apply after apply');
+      const converged = { planActions: again.actions.length, applyWrites: totalWrites(countCalls(sandbox.control.log())) };
+
+      results.push({
+        factor: size.factor,
+        shape: size.shape,
+        objects: objectCount(size.shape),
+        files: size.repo.files,
+        yamlBytes: size.repo.bytes,
+        changed: workload.changes.size,
+        validate: { wallMs: sample(size.validations.map((r) => r.wallMs)), rssBytes: sample(size.validations.map((r) => r.peakRssBytes)) },
+        plan: {
+          wallMs: sample(size.plans.map((r) => r.wallMs)),
+          rssBytes: sample(size.plans.map((r) => r.peakRssBytes)),
+          cpuMs: sample(size.plans.map((r) => r.cpuMs)),
+        },
+        planCalls: size.planCalls!,
+        bound: lowerBound(workload),
+        planned: planned.get(size)!,
+        apply,
+        converged,
+      });
+    }
+    return results;
   } finally {
-    await closeQuietly(sandbox);
-    repo.remove();
+    for (const size of sizes) {
+      await closeQuietly(size.sandbox);
+      size.repo.remove();
+    }
   }
 }
 

@@ -1,6 +1,6 @@
 import { READ_SERVICES, totalReads, totalWrites } from './calls.js';
 import type { Machine } from './machine.js';
-import type { ScaleResult, ScaleSettings } from './measure.js';
+import type { BenchSettings, ScaleResult } from './measure.js';
 import type { Sample } from './stats.js';
 
 /** The issue's targets, checked on the 1x workload of the default size. */
@@ -67,7 +67,7 @@ function marginal(a: ScaleResult, b: ScaleResult, value: (r: ScaleResult) => num
 
 export function renderReport(
   results: ScaleResult[],
-  settings: Omit<ScaleSettings, 'factor' | 'shape' | 'log'> & { size: string },
+  settings: Omit<BenchSettings, 'factors' | 'base' | 'log'> & { size: string },
   machine: Machine,
   end: { load: number; seconds: number },
 ): string {
@@ -151,7 +151,7 @@ export function renderReport(
     `- **Read budget.** \`xandr-sync.yaml\` in the bench repository says \`rate: { reads_per_minute: ${settings.rate.readsPerMinute}, max_in_flight: ${settings.rate.maxInFlight} }\`, and the sandbox's read limit is lifted while plans run, so reads are measured, not throttled. With the default of 100 reads per minute, a ${totalReads(first.bound)}-read plan would take about ${Math.ceil(totalReads(first.bound) / 100)} minute${Math.ceil(totalReads(first.bound) / 100) === 1 ? '' : 's'}: against Xandr the rate limit, not the CPU, bounds a plan of this size.`,
     `- **Apply throughput.** The sandbox's write limit and the client's write budget are both ${settings.apply.writes} writes per ${settings.apply.windowMs} ms window. Xandr's window is 60 s and the CLI cannot shorten it, so \`bench/apply-child.ts\` runs what \`apply\` runs (\`loadManifests\`, \`planAgainstLive\`, \`applyPlan\`) in a child process with the shorter window. The share of the budget used is the least time the budget allows from the first write to the last, (ceil(writes / budget) - 1) windows, divided by the time the sandbox saw; writes per window is that share times the budget. The client charges a slot until a window after the answer arrived (plus 10 ms), so it cannot reach 100 %: each window loses about 10 ms plus a write's latency, which is ${pct((10 + first.apply.writeLatencyMs) / settings.apply.windowMs)} of a ${settings.apply.windowMs} ms window here and under 0.5 % of Xandr's 60 s one. Sending the first window's writes through 15 connections also takes a moment, once per apply.`,
     '- **Converged.** After the apply, a JSON plan must have no action, and `apply --auto-approve` must make no write.',
-    `- **Noise.** The machine is shared; figures vary by tens of percent from run to run. Medians of ${settings.runs} runs are reported with their range.`,
+    `- **Noise.** The machine is shared, and its speed drifts by tens of percent over minutes. The ${settings.runs} timed rounds go round the sizes in turn (1x, 2x, 4x, 1x, ...), so a slow spell slows every size alike; medians are reported with their range.`,
     '',
   ].join('\n');
 }

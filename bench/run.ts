@@ -9,10 +9,10 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeMachine } from './machine.js';
-import { measureScale, type ScaleResult } from './measure.js';
+import { measureSizes } from './measure.js';
 import { checkTargets, renderReport } from './report.js';
 import { REPO } from './run-cli.js';
-import { DEFAULT_SHAPE, SMALL_SHAPE, scaleShape } from './workload.js';
+import { DEFAULT_SHAPE, SMALL_SHAPE } from './workload.js';
 
 const USAGE = `Usage: npm run bench [-- options]
 
@@ -79,10 +79,7 @@ const started = Date.now();
 const log = (line: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
 log(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${machine.load}`);
 
-const results: ScaleResult[] = [];
-for (const factor of scales) {
-  results.push(await measureScale({ ...settings, factor, shape: scaleShape(base, factor), log }));
-}
+const results = await measureSizes({ ...settings, factors: scales, base, log });
 
 const report = renderReport(results, settings, machine, { load: describeMachine().load, seconds: (Date.now() - started) / 1000 });
 process.stdout.write(`${report}\n`);

@@ -124,6 +124,8 @@ export function renderReport(
     '',
     `Workload: seed ${settings.seed}; 1x is ${int(first.shape.segments)} segments, ${int(first.shape.pixels)} conversion pixels and ${int(first.shape.lineItems)} line items with pixel bindings across ${first.shape.advertisers} advertisers, ${r0(first.shape.drift * 100)} % of each kind drifted; 2 % more console-made objects without a code live in the member. Validate and plan figures are medians of ${settings.runs} runs; the apply is one run per size.`,
     '',
+    'Run it with `npm run bench` (about 3 minutes; writes this file) or `npm run bench -- --size small` (2,800 objects, about 15 seconds; prints only). `--scales 1,2,4`, `--runs N`, `--seed N` and `--apply-writes N --apply-window-ms N` change what is measured; `--help` lists them.',
+    '',
     '## Targets',
     '',
     targetLines.join('\n'),

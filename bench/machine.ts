@@ -22,3 +22,21 @@ export function describeMachine(): Machine {
     load: Math.round((loadavg()[0] ?? 0) * 100) / 100,
   };
 }
+
+/**
+ * Milliseconds a fixed piece of JavaScript takes here and now (the median of five): the same code, so a
+ * higher figure means a slower machine at that moment. Shared virtual machines change speed by tens of
+ * percent over minutes, which the load average alone does not show.
+ */
+export function cpuProbeMs(): number {
+  const times: number[] = [];
+  const document = { segments: Array.from({ length: 2000 }, (_, i) => ({ id: i, code: `seg-${i}`, short_name: `Segment ${i}`, price: '0', state: 'active' })) };
+  for (let run = 0; run < 5; run++) {
+    const started = performance.now();
+    for (let i = 0; i < 10; i++) JSON.parse(JSON.stringify(document));
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return Math.round(times[2]! * 10) / 10;
+}
+

@@ -69,7 +69,7 @@ export function renderReport(
   results: ScaleResult[],
   settings: Omit<BenchSettings, 'factors' | 'base' | 'log'> & { size: string },
   machine: Machine,
-  end: { load: number; seconds: number },
+  end: { load: number; seconds: number; probe: [number, number] },
 ): string {
   const head = results.map((r) => `${r.factor}x`);
   const row = (label: string, cell: (r: ScaleResult) => string) => `| ${label} | ${results.map(cell).join(' | ')} |`;
@@ -120,7 +120,7 @@ export function renderReport(
   return [
     '# Benchmarks',
     '',
-    `Written by \`npm run bench${settings.size === 'default' ? '' : ` -- --size ${settings.size}`}\` on ${machine.date}. Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB RAM, ${machine.os}, Node ${machine.node}. The run took ${Math.round(end.seconds)} s; the 1-minute load average was ${machine.load} at its start and ${end.load} at its end (other work on the machine slows every figure).`,
+    `Written by \`npm run bench${settings.size === 'default' ? '' : ` -- --size ${settings.size}`}\` on ${machine.date}. Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.ramGiB} GiB RAM, ${machine.os}, Node ${machine.node}. The run took ${Math.round(end.seconds)} s. At its start and its end, the 1-minute load average was ${machine.load} and ${end.load}, and a fixed piece of JavaScript (\`cpuProbeMs\` in bench/machine.ts) took ${end.probe[0]} ms and ${end.probe[1]} ms: this shared virtual machine's speed drifts by tens of percent, and every figure below drifts with it.`,
     '',
     `Workload: seed ${settings.seed}; 1x is ${int(first.shape.segments)} segments, ${int(first.shape.pixels)} conversion pixels and ${int(first.shape.lineItems)} line items with pixel bindings across ${first.shape.advertisers} advertisers, ${r0(first.shape.drift * 100)} % of each kind drifted; 2 % more console-made objects without a code live in the member. Validate and plan figures are medians of ${settings.runs} runs; the apply is one run per size.`,
     '',

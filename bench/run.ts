@@ -8,7 +8,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { describeMachine } from './machine.js';
+import { cpuProbeMs, describeMachine } from './machine.js';
 import { measureSizes } from './measure.js';
 import { checkTargets, renderReport } from './report.js';
 import { REPO } from './run-cli.js';
@@ -75,13 +75,18 @@ const settings = {
 const out = values['no-write'] ? null : (values.out ?? (size === 'default' ? 'BENCHMARKS.md' : null));
 
 const machine = describeMachine();
+const probeAtStart = cpuProbeMs();
 const started = Date.now();
 const log = (line: string) => process.stderr.write(`[${((Date.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`);
-log(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${machine.load}`);
+log(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${machine.load}; CPU probe ${probeAtStart} ms`);
 
 const results = await measureSizes({ ...settings, factors: scales, base, log });
 
-const report = renderReport(results, settings, machine, { load: describeMachine().load, seconds: (Date.now() - started) / 1000 });
+const report = renderReport(results, settings, machine, {
+  load: describeMachine().load,
+  seconds: (Date.now() - started) / 1000,
+  probe: [probeAtStart, cpuProbeMs()],
+});
 process.stdout.write(`${report}\n`);
 if (out) {
   writeFileSync(join(REPO, out), report);

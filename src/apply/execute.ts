@@ -61,7 +61,11 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   };
 
   const waves = new Map<number, Action[]>();
-  for (const action of plan.actions) waves.set(action.wave, [...(waves.get(action.wave) ?? []), action]);
+  for (const action of plan.actions) {
+    const wave = waves.get(action.wave);
+    if (wave) wave.push(action);
+    else waves.set(action.wave, [action]);
+  }
   for (const wave of [...waves.keys()].sort((a, b) => a - b)) {
     await Promise.all(
       waves.get(wave)!.map(async (action) => {

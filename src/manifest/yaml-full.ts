@@ -1,4 +1,19 @@
-import { Composer, Parser, isAlias, isMap, isScalar, isSeq, type CST, type Document, type Node, type YAMLError } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Alias, CST, Document, Node, Scalar, YAMLError, YAMLMap, YAMLSeq } from 'yaml';
+
+/**
+ * The `yaml` package is loaded on first use: most manifests are plain block YAML that the fast reader
+ * handles, and loading it costs ~40 ms at every start of the CLI.
+ */
+let yamlModule: typeof import('yaml') | null = null;
+function yaml(): typeof import('yaml') {
+  yamlModule ??= createRequire(import.meta.url)('yaml') as typeof import('yaml');
+  return yamlModule;
+}
+const isAlias = (node: unknown): node is Alias => yaml().isAlias(node);
+const isMap = (node: unknown): node is YAMLMap => yaml().isMap(node);
+const isScalar = (node: unknown): node is Scalar => yaml().isScalar(node);
+const isSeq = (node: unknown): node is YAMLSeq => yaml().isSeq(node);
 import { MAX_DEPTH, type ParsedYaml, type Problem, type YDocument, type YNode, type YPair } from './yaml-tree.js';
 
 /**
@@ -173,7 +188,7 @@ function toDocument(doc: Document.Parsed, text: string, problems: Problem[]): YD
 
 export function readFullYaml(text: string): ParsedYaml {
   const problems: Problem[] = [];
-  const tokens = Array.from(new Parser().parse(text));
+  const tokens = Array.from(new (yaml().Parser)().parse(text));
   for (const token of tokens) {
     if (token.type !== 'document') continue;
     const deep = findTooDeep(token);
@@ -184,7 +199,7 @@ export function readFullYaml(text: string): ParsedYaml {
     }
   }
   const documents: YDocument[] = [];
-  for (const doc of new Composer(COMPOSE_OPTIONS).compose(tokens, true, text.length)) {
+  for (const doc of new (yaml().Composer)(COMPOSE_OPTIONS).compose(tokens, true, text.length)) {
     const converted = toDocument(doc, text, problems);
     if (converted) documents.push(converted);
   }

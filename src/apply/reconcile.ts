@@ -15,7 +15,8 @@ export interface PlanRequest {
   load: LoadResult;
   client: XandrClient;
   target: Omit<Target, 'member_id'>;
-  source: PlanSource;
+  /** May still be on its way (a git lookup running while the live state is read). */
+  source: PlanSource | Promise<PlanSource>;
   /** A shard: only these advertisers' objects. */
   advertisers?: number[];
   /** `--target` / `--exclude`. */
@@ -40,7 +41,7 @@ export async function planAgainstLive(request: PlanRequest): Promise<Plan> {
     live,
     config: load.config,
     target: { ...request.target, member_id: live.memberId },
-    source: request.source,
+    source: await request.source,
     reads: client.stats.reads - readsBefore,
     createdAt: request.now().toISOString(),
     selection: request.selection,

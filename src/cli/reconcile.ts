@@ -107,12 +107,13 @@ export async function planFromManifests(io: CommandIO, paths: string[], style: S
     },
   });
   try {
-    const git = await describeWorktree(io.cwd, load.files);
+    // The commit is looked up by a git child process while the live state is read.
+    const git = describeWorktree(io.cwd, load.files);
     const plan = await planAgainstLive({
       load,
       client: connection.client,
       target: connection.target,
-      source: { paths: (paths.length ? paths : ['.']).map((p) => relative(io.cwd, resolve(io.cwd, p)) || '.'), git },
+      source: git.then((commit) => ({ paths: (paths.length ? paths : ['.']).map((p) => relative(io.cwd, resolve(io.cwd, p)) || '.'), git: commit })),
       advertisers: options.advertisers,
       selection: options.selection,
       signal: io.stopSignal,

@@ -2,7 +2,7 @@ import type { BindingManifest, BindingPixel } from '../manifest/types.js';
 import type { LiveLineItem, LiveLineItemPixel } from '../xandr/types.js';
 import { sameValue } from './compare.js';
 import { checkAdvertiser, fail, isRef, pixelKey, type PlanContext } from './context.js';
-import type { Draft } from './segments.js';
+import type { Draft } from './coded-object.js';
 import type { Change, Json, Ref } from './types.js';
 
 /** Xandr allows at most 20 pixels on a line item (xandr-api.md B.9). */

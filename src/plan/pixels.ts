@@ -1,8 +1,6 @@
-import { diffFields } from './compare.js';
+import { createDraft, PIXEL, updateDraft, type Draft } from './coded-object.js';
 import { checkAdvertiser, pixelKey, type PlanContext } from './context.js';
-import { codeChange, comparedFields, matchLive } from './identity.js';
-import type { Draft } from './segments.js';
-import type { Change, Json } from './types.js';
+import { comparedFields, matchLive } from './identity.js';
 
 const SCOPE = ['advertiser_id'];
 
@@ -27,51 +25,18 @@ export function planPixels(ctx: PlanContext): { drafts: Draft[]; unchanged: numb
     }
     if (live === null) {
       ctx.pixelIds.set(manifest, { ref: manifest.address });
-      const body: Record<string, Json> = { code: manifest.name, ...comparedFields(manifest.spec, [], SCOPE) };
-      drafts.push({
-        address: manifest.address,
-        kind: 'ConversionPixel',
-        action: 'create',
-        request: { method: 'POST', path: '/pixel', query: { advertiser_id: advertiserId }, body: { pixel: body } },
-        changes: Object.entries(body).map(([key, value]) => ({ op: 'add' as const, path: `/${key}`, value })),
-        depends_on: [],
-        live: null,
-        warnings: [],
-        id: null,
-        source: manifest.source,
-      });
+      drafts.push(createDraft(manifest, PIXEL, { advertiser_id: advertiserId }, comparedFields(manifest.spec, [], SCOPE)));
       continue;
     }
     ctx.pixelIds.set(manifest, live.id);
     const fields = comparedFields(manifest.spec, manifest.ignoreChanges, SCOPE);
-    const { projected, changes } = diffFields(live, fields);
-    const code = codeChange(live, manifest.name);
-    if (!code && changes.length === 0) {
-      unchanged++;
-      continue;
-    }
-    const body: Record<string, Json> = {};
-    if (code) body.code = manifest.name;
-    for (const change of changes) {
-      const field = change.path.split('/')[1]!;
-      body[field] = fields[field]!;
-    }
-    const warnings: string[] = [];
-    if (projected.state === 'active' && fields.state === 'inactive' && (live.line_items?.length ?? 0) > 0) {
-      warnings.push(`deactivates a pixel that ${live.line_items!.length} line item(s) use for conversions`);
-    }
-    drafts.push({
-      address: manifest.address,
-      kind: 'ConversionPixel',
-      action: code && !live.code ? 'adopt' : 'update',
-      request: { method: 'PUT', path: '/pixel', query: { id: live.id, advertiser_id: advertiserId }, body: { pixel: body } },
-      changes: code ? [code as Change, ...changes] : changes,
-      depends_on: [],
-      live: { id: live.id, code: live.code, ...projected },
-      warnings,
-      id: live.id,
-      source: manifest.source,
-    });
+    const draft = updateDraft(manifest, PIXEL, live, fields, { id: live.id, advertiser_id: advertiserId }, (before, after) =>
+      before.state === 'active' && after.state === 'inactive' && (live.line_items?.length ?? 0) > 0
+        ? [`deactivates a pixel that ${live.line_items!.length} line item(s) use for conversions`]
+        : [],
+    );
+    if (draft) drafts.push(draft);
+    else unchanged++;
   }
   return { drafts, unchanged };
 }

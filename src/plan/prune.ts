@@ -3,7 +3,7 @@ import type { LiveLineItem, LivePixel, LiveSegment } from '../xandr/types.js';
 import { revenueRefusal } from './bindings.js';
 import type { PlanContext } from './context.js';
 import { matchesAny } from './select.js';
-import type { Draft } from './segments.js';
+import type { Draft } from './coded-object.js';
 import type { Action, Change, Json } from './types.js';
 
 /**

@@ -3,7 +3,7 @@ import type { LiveLineItem, LiveLineItemPixel } from '../xandr/types.js';
 import { sameValue } from './compare.js';
 import { checkAdvertiser, fail, isRef, pixelKey, type PlanContext } from './context.js';
 import type { Draft } from './coded-object.js';
-import type { Change, Json, Ref } from './types.js';
+import type { Change, Json, PlannedRequest, Ref } from './types.js';
 
 /** Xandr allows at most 20 pixels on a line item (xandr-api.md B.9). */
 export const MAX_LINE_ITEM_PIXELS = 20;
@@ -129,22 +129,10 @@ function planBinding(ctx: PlanContext, manifest: BindingManifest): Draft | 'unch
     address: manifest.address,
     kind: 'LineItemPixels',
     action: 'update',
-    request: {
-      method: 'PUT',
-      path: '/line-item',
-      query: { id: lineItem.id, advertiser_id: lineItem.advertiser_id },
-      body: { 'line-item': { pixels: result as unknown as Json } },
-    },
+    request: pixelsPut(lineItem, result as unknown as Json),
     changes,
     depends_on: [...dependsOn],
-    live: {
-      id: lineItem.id,
-      advertiser_id: lineItem.advertiser_id,
-      state: lineItem.state,
-      line_item_type: lineItem.line_item_type,
-      revenue_type: lineItem.revenue_type,
-      pixels: livePixels.map((p) => ({ id: p.id, state: p.state, post_click_revenue: p.post_click_revenue, post_view_revenue: p.post_view_revenue })),
-    },
+    live: lineItemSnapshot(lineItem),
     warnings,
     id: lineItem.id,
     source: manifest.source,
@@ -203,4 +191,21 @@ function describe(ctx: PlanContext, lineItem: LiveLineItem, live: LiveLineItemPi
     if (isRef(element.id) || !live.some((p) => p.id === element.id)) adds.push({ op: 'add', path: '/pixels/-', value: element as unknown as Json });
   }
   return { changes: [...replaces, ...removes, ...adds], warnings };
+}
+
+/** The PUT that replaces a line item's whole `pixels` array (no `append`: the array sent is the result). */
+export function pixelsPut(lineItem: LiveLineItem, pixels: Json): PlannedRequest {
+  return { method: 'PUT', path: '/line-item', query: { id: lineItem.id, advertiser_id: lineItem.advertiser_id }, body: { 'line-item': { pixels } } };
+}
+
+/** What a line-item action owns and depends on, as planned: a saved plan is checked against it. */
+export function lineItemSnapshot(lineItem: LiveLineItem): Json {
+  return {
+    id: lineItem.id,
+    advertiser_id: lineItem.advertiser_id,
+    state: lineItem.state,
+    line_item_type: lineItem.line_item_type,
+    revenue_type: lineItem.revenue_type,
+    pixels: (lineItem.pixels ?? []).map((p) => ({ id: p.id, state: p.state, post_click_revenue: p.post_click_revenue, post_view_revenue: p.post_view_revenue })),
+  };
 }

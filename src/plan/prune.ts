@@ -1,6 +1,6 @@
 import type { Desired, PruneMode } from '../manifest/types.js';
 import type { LiveLineItem, LivePixel, LiveSegment } from '../xandr/types.js';
-import { revenueRefusal } from './bindings.js';
+import { lineItemSnapshot, pixelsPut, revenueRefusal } from './bindings.js';
 import type { PlanContext } from './context.js';
 import { matchesAny } from './select.js';
 import type { Draft } from './coded-object.js';
@@ -223,17 +223,10 @@ function detachDraft(ctx: PlanContext, lineItem: LiveLineItem): Draft {
     address: `LineItemPixels/line-item#${lineItem.id}`,
     kind: 'LineItemPixels',
     action: 'update',
-    request: { method: 'PUT', path: '/line-item', query: { id: lineItem.id, advertiser_id: lineItem.advertiser_id }, body: { 'line-item': { pixels: kept } } },
+    request: pixelsPut(lineItem, kept as unknown as Json),
     changes,
     depends_on: [],
-    live: {
-      id: lineItem.id,
-      advertiser_id: lineItem.advertiser_id,
-      state: lineItem.state,
-      line_item_type: lineItem.line_item_type,
-      revenue_type: lineItem.revenue_type,
-      pixels: live.map((p) => ({ id: p.id, state: p.state, post_click_revenue: p.post_click_revenue, post_view_revenue: p.post_view_revenue })),
-    },
+    live: lineItemSnapshot(lineItem),
     warnings,
     id: lineItem.id,
   };

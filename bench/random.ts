@@ -1,20 +1,7 @@
-/** A small seeded PRNG (mulberry32): the same seed always generates the same workload. */
-export class Random {
-  private state: number;
+import { Prng } from '../src/sandbox/random.js';
 
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
+/** The sandbox's seeded PRNG (mulberry32), with the helpers a workload generator needs. */
+export class Random extends Prng {
   /** An integer in [0, n). */
   int(n: number): number {
     return Math.floor(this.next() * n);

@@ -1,3 +1,4 @@
+import { Prng } from '../../src/sandbox/random.js';
 import type { Clock } from '../../src/xandr/clock.js';
 
 /**
@@ -56,14 +57,8 @@ export async function flushMicrotasks(): Promise<void> {
   for (let i = 0; i < 20; i++) await Promise.resolve();
 }
 
-/** A small deterministic PRNG (mulberry32) for jitter and property tests. */
+/** A deterministic source of randomness for jitter and property tests (the sandbox's mulberry32). */
 export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const prng = new Prng(seed);
+  return () => prng.next();
 }

@@ -1,4 +1,6 @@
 import { suite } from 'uvu';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { runCli, sandboxEnv, workspace } from '../helpers/cli.js';
 import { CONFIG, SEED, bindingYaml, docs, pixelYaml, segmentYaml } from '../helpers/manifests.js';
@@ -14,6 +16,12 @@ for (const dialect of ['modern', 'legacy'] as const) {
   });
 
   const cli = (args: string[], dir: string) => runCli(args, { cwd: dir, env: sandboxEnv(sb.it.url) });
+  /** Every case's JSON plan must match schemas/plan.schema.json (issue 4). */
+  const jsonPlan = async (dir: string) => {
+    const run = await cli(['plan', '--format', 'json'], dir);
+    assert.ok(run.code === 0, `plan --format json failed:\n${run.stderr}`);
+    return parsePlan(run.stdout);
+  };
   const applyOk = async (dir: string) => {
     const run = await cli(['apply', '--auto-approve'], dir);
     assert.is(run.code, 0, `apply failed:\n${run.stdout}\n${run.stderr}`);
@@ -60,6 +68,8 @@ for (const dialect of ['modern', 'legacy'] as const) {
     try {
       await applyOk(ws.dir);
       ws.write({ 'segments.yaml': segmentYaml('retargeting-segment', { advertiser_id: 1234, short_name: 'Retargeting Segment', expire_minutes: 40320 }) });
+      const planned = await jsonPlan(ws.dir);
+      assert.equal(planned.actions.map((a: any) => [a.action, a.request.body]), [['update', { segment: { expire_minutes: 40320 } }]]);
       sb.it.control.clearLog();
       const run = await cli(['apply', '--auto-approve'], ws.dir);
       assert.is(run.code, 0, run.stderr);
@@ -80,6 +90,7 @@ for (const dialect of ['modern', 'legacy'] as const) {
       'b.yaml': bindingYaml('acme-brand', { advertiser_id: 5678, line_item_id: 503, policy: 'additive' }, [{ pixel: 'acme-signup' }]),
     });
     try {
+      assert.equal((await jsonPlan(ws.dir)).actions.map((a: any) => a.address), ['ConversionPixel/acme-signup', 'LineItemPixels/acme-brand']);
       await applyOk(ws.dir);
       const ids = () => sb.it.control.snapshot().lineItems.find((li: any) => li.id === 503)!.pixels!.map((p: any) => Number(p.id)).sort();
       assert.ok(ids().includes(777), 'additive kept 777');
@@ -88,6 +99,7 @@ for (const dialect of ['modern', 'legacy'] as const) {
       ws.write({ 'b.yaml': bindingYaml('acme-brand', { advertiser_id: 5678, line_item_id: 503, policy: 'authoritative' }, [{ pixel: 'acme-signup' }]) });
       const plan = await cli(['plan'], ws.dir);
       assert.match(plan.stdout, /detaches pixel 777/);
+      assert.match((await jsonPlan(ws.dir)).actions[0].warnings.join('\n'), /detaches pixel 777/);
       await applyOk(ws.dir);
       assert.not.ok(ids().includes(777), 'authoritative removed 777');
     } finally {
@@ -110,6 +122,9 @@ for (const dialect of ['modern', 'legacy'] as const) {
           { pixel: 'c', post_view_revenue: 7 },
         ]),
       });
+      const planned = await jsonPlan(ws.dir);
+      assert.is(planned.actions.length, 1);
+      assert.is(planned.actions[0].changes.length, 3, 'three changes, one action');
       sb.it.control.clearLog();
       await applyOk(ws.dir);
       assert.equal(calls(writesIn(sb.it.control.log())), ['PUT /line-item']);
@@ -159,6 +174,7 @@ for (const dialect of ['modern', 'legacy'] as const) {
       });
       const saved = await cli(['plan', '--out', 'plan.json'], ws.dir);
       assert.is(saved.code, 0, saved.stderr);
+      assert.is(parsePlan(readFileSync(join(ws.dir, 'plan.json'), 'utf8')).actions.length, 2, 'the saved plan matches the schema');
       // Someone edits segment b in the console after the plan was reviewed.
       await sb.it.control.upsert({ segments: [{ id: 7002, code: 'b', short_name: 'edited in console', member_id: 958, advertiser_id: null, state: 'active' }] });
       sb.it.control.clearLog();

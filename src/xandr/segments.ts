@@ -10,9 +10,13 @@ export interface SegmentScope {
   advertiserId?: number;
 }
 
-/** All segments of the member (or of one advertiser), every page. */
+/**
+ * All segments of the member (or of one advertiser), every page. `include_shared=0` leaves out segments
+ * other members share with this one (xandr-api.md B.3): they are not ours to plan, and one with a code
+ * like ours would be taken for it.
+ */
 export function listSegments(client: XandrClient, scope: SegmentScope = {}, signal?: AbortSignal): Promise<LiveSegment[]> {
-  return readAll(client, segmentShape, { member_id: scope.memberId, advertiser_id: scope.advertiserId }, signal);
+  return readAll(client, segmentShape, { member_id: scope.memberId, advertiser_id: scope.advertiserId, include_shared: 0 }, signal);
 }
 
 export function getSegments(client: XandrClient, ids: readonly number[], signal?: AbortSignal): Promise<LiveSegment[]> {
@@ -22,7 +26,7 @@ export function getSegments(client: XandrClient, ids: readonly number[], signal?
 /** Segment codes are unique per member ignoring case; the `?code=` selector itself is case-sensitive. */
 export function findSegmentByCode(client: XandrClient, code: string, signal?: AbortSignal): Promise<LiveSegment | null> {
   const wanted = code.toLowerCase();
-  return readOne(client, segmentShape, { code }, (s) => s.code?.toLowerCase() === wanted, signal);
+  return readOne(client, segmentShape, { code, include_shared: 0 }, (s) => s.code?.toLowerCase() === wanted, signal);
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { XandrClient } from './client.js';
+import { isRecord } from './envelope.js';
 import { normalizePixel } from './normalize.js';
 import { createObject, deleteObject, readAll, readByIds, readOne, updateObject, type ServiceShape, type Written } from './service.js';
 import type { LivePixel } from './types.js';
@@ -6,7 +7,12 @@ import type { LivePixel } from './types.js';
 export const pixelShape: ServiceShape<LivePixel> = { service: 'pixel', singular: 'pixel', plural: 'pixels', normalize: normalizePixel };
 
 export function listPixels(client: XandrClient, advertiserId: number, signal?: AbortSignal): Promise<LivePixel[]> {
-  return readAll(client, pixelShape, { advertiser_id: advertiserId }, signal);
+  // A pixel listed by advertiser belongs to that advertiser even if the body leaves `advertiser_id` out.
+  const shape: ServiceShape<LivePixel> = {
+    ...pixelShape,
+    normalize: (raw) => normalizePixel(isRecord(raw) && raw.advertiser_id == null ? { ...raw, advertiser_id: advertiserId } : raw),
+  };
+  return readAll(client, shape, { advertiser_id: advertiserId }, signal);
 }
 
 export function getPixels(client: XandrClient, ids: readonly number[], signal?: AbortSignal): Promise<LivePixel[]> {

@@ -63,8 +63,10 @@ export class Transport {
     this.agent = new Agent({
       connections: options.maxConnections ?? 16,
       connectTimeout: options.connectTimeoutMs ?? 10_000,
-      headersTimeout: options.headersTimeoutMs ?? 60_000,
-      bodyTimeout: options.bodyTimeoutMs ?? 60_000,
+      // A page of 100 objects answers in well under a second; 30 s of silence is a stalled connection,
+      // and the retry that follows is what gets the run moving again.
+      headersTimeout: options.headersTimeoutMs ?? 30_000,
+      bodyTimeout: options.bodyTimeoutMs ?? 30_000,
       keepAliveTimeout: 4_000,
     });
     this.userAgent = options.userAgent ?? 'xandr-sync';

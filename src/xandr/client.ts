@@ -111,9 +111,17 @@ export class XandrClient {
     let renewed = false;
     let throttles = 0;
     let last: XandrError | null = null;
+    // A POST whose outcome is unknown is looked up right before it would be sent again, after the backoff:
+    // the later the lookup, the likelier a slow server has finished what it was doing.
+    let unknownOutcome: XandrError | null = null;
 
     for (;;) {
       if (spec.signal?.aborted) throw new XandrAbortedError(`cancelled: ${spec.method} /${spec.service}`, this.facts(spec));
+      if (unknownOutcome) {
+        const found = await this.recoverPost(spec);
+        if (found) return found;
+        unknownOutcome = null;
+      }
       const token = await this.session.current();
       const slot = await this.budget.acquire(cls, spec.signal);
       const sentAt = this.clock.now();
@@ -141,12 +149,10 @@ export class XandrClient {
           ...this.facts(spec),
           cause: error.cause,
         });
-        if (spec.method === 'POST' && error.sent === 'maybe') {
-          const found = await this.recoverPost(spec, last);
-          if (found) return found;
-        }
+        if (spec.method === 'POST' && error.sent === 'maybe') unknownOutcome = this.unknown(spec, last);
         failures++;
-        await this.backoff(spec, last, failures, started, 'network error');
+        const found = await this.backoffOrLastLookup(spec, last, failures, started, 'network error', unknownOutcome);
+        if (found) return found;
         continue;
       }
 
@@ -188,12 +194,10 @@ export class XandrClient {
             verdict.kind === 'transient'
               ? new XandrApiError(`${this.describe(spec)}: Xandr server error (${this.text(verdict.detail)})`, { ...this.facts(spec, verdict.detail) })
               : new XandrResponseError(`${this.describe(spec)}: ${this.text(verdict.detail)}`, this.facts(spec, verdict.detail));
-          if (spec.method === 'POST') {
-            const found = await this.recoverPost(spec, last);
-            if (found) return found;
-          }
+          if (spec.method === 'POST') unknownOutcome = this.unknown(spec, last);
           failures++;
-          await this.backoff(spec, last, failures, started, verdict.kind === 'transient' ? `HTTP ${res.status}` : 'unreadable response');
+          const found = await this.backoffOrLastLookup(spec, last, failures, started, verdict.kind === 'transient' ? `HTTP ${res.status}` : 'unreadable response', unknownOutcome);
+          if (found) return found;
           continue;
         }
         case 'redirect':
@@ -210,22 +214,45 @@ export class XandrClient {
     }
   }
 
-  /** A POST whose outcome is unknown: look for what it would have created before sending it again. */
-  private async recoverPost(spec: CallSpec, cause: XandrError): Promise<XandrBody | null> {
+  /** A POST's outcome became unknown: without a way to look the object up, it is never sent again. */
+  private unknown(spec: CallSpec, cause: XandrError): XandrError {
     if (!spec.recover) {
       throw new XandrNetworkError(
         `${this.describe(spec)}: the outcome is unknown and the object cannot be looked up, so the request is not repeated (${cause.message})`,
         { ...this.facts(spec), cause },
       );
     }
-    const found = await spec.recover();
+    return cause;
+  }
+
+  /** Looks for what a POST with an unknown outcome would have created (`unknown()` made sure it can). */
+  private async recoverPost(spec: CallSpec): Promise<XandrBody | null> {
+    const found = await spec.recover!();
     if (found) this.stats.recovered++;
     return found;
   }
 
-  private async backoff(spec: CallSpec, error: XandrError, failures: number, started: number, reason: string): Promise<void> {
-    if (failures >= this.retry.maxAttempts) throw error;
+  /**
+   * Waits before the next attempt; when the attempts are used up, a POST with an unknown outcome gets one
+   * last lookup (it may have been created after all) before the error is final.
+   */
+  private async backoffOrLastLookup(
+    spec: CallSpec,
+    error: XandrError,
+    failures: number,
+    started: number,
+    reason: string,
+    unknownOutcome: XandrError | null,
+  ): Promise<XandrBody | null> {
+    if (failures >= this.retry.maxAttempts) {
+      if (unknownOutcome) {
+        const found = await this.recoverPost(spec);
+        if (found) return found;
+      }
+      throw error;
+    }
     await this.sleepOrGiveUp(spec, error, backoffDelay(this.retry, failures, this.random), started, reason);
+    return null;
   }
 
   private async sleepOrGiveUp(spec: CallSpec, error: XandrError, delayMs: number, started: number, reason: string): Promise<void> {

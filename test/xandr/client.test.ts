@@ -128,6 +128,18 @@ for (const dialect of ['modern', 'legacy'] as const) {
     assert.ok(log.some((e) => e.method === 'GET' && e.path === '/pixel' && e.query.code === 'second-try'), 'looked the code up first');
   });
 
+  test('a POST that stalls past the timeout is looked up before it is sent again: one segment', async () => {
+    // undici checks its timeouts on a coarse (~0.5 s) clock, hence a stall well past the timeout.
+    sb.it.control.setFaults([{ method: 'POST', path: '/segment', action: 'delay', delayMs: 2500, count: 1 }]);
+    const c = client({ transport: { headersTimeoutMs: 300 } });
+    const created = await createSegment(c, { memberId: 958 }, { code: 'slow-one', short_name: 'Slow' });
+    await new Promise((r) => setTimeout(r, 2600)); // let the stalled request finish on the server
+    const matching = sb.it.control.snapshot().segments.filter((s) => s.code === 'slow-one');
+    assert.is(matching.length, 1);
+    assert.is(created.id, matching[0]!.id);
+    assert.ok(sb.it.control.log().some((e) => e.method === 'GET' && e.query.code === 'slow-one'), 'looked up before sending again');
+  });
+
   test('a token expired mid-run with 15 calls in flight costs exactly one extra login', async () => {
     sb.it.control.configure({ latency: { minMs: 20, maxMs: 40 } });
     const c = client();

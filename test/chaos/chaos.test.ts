@@ -10,7 +10,7 @@ import { applyWith, chaosClient, chaosDesired, checkIntended, planWith, seedLive
  * seed: the apply succeeds, a second plan (faults still on) is empty, and the sandbox holds exactly the
  * intended objects. `npm test` runs one seed; docs/reliability.md has the command for 20.
  *
- *   CHAOS_RUNS=20 CHAOS_SEED=1 npx uvu -r tsx test/chaos
+ *   CHAOS_RUNS=20 CHAOS_SEED=1 npx uvu -r tsx test/chaos '\.test\.ts$'
  */
 const RUNS = Number(process.env.CHAOS_RUNS ?? 1);
 const FIRST_SEED = Number(process.env.CHAOS_SEED ?? 1);

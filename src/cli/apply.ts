@@ -6,6 +6,7 @@ import { applyPlan, checkGuards, GuardError } from '../apply/reconcile.js';
 import { findStaleActions, readSavedPlan, SavedPlanError } from '../apply/saved-plan.js';
 import type { Plan } from '../plan/index.js';
 import { renderApplyJson, renderApplyText } from '../render/apply-report.js';
+import { loadProjectConfig } from '../manifest/index.js';
 import { renderPlanText } from '../render/plan-text.js';
 import { getMember } from '../xandr/index.js';
 import { systemClock } from '../xandr/clock.js';
@@ -66,7 +67,7 @@ export const applyCommand: Command = {
       if (positionals.length > 0) throw new UsageError('give either PATH or --plan FILE, not both');
       if (hasPlanningFlags(planning)) throw new UsageError('--prune, --allow-empty-prune, --target and --exclude shape a plan: pass them to the plan that --plan FILE was saved from');
       plan = readSavedPlan(resolve(io.cwd, values.plan));
-      connection = await connect(io, { apiUrl: values['api-url'], sandbox: sandboxOption(values.sandbox), config: defaultConfig() });
+      connection = await connect(io, { apiUrl: values['api-url'], sandbox: sandboxOption(values.sandbox), config: await loadProjectConfig([], { cwd: io.cwd }) });
       try {
         await checkTarget(plan, connection, io.stopSignal);
         refused = await findStaleActions(plan, connection.client, io.stopSignal);
@@ -185,6 +186,3 @@ function emptyReport(): ApplyReport {
   return { outcomes: [], done: 0, failed: 0, skipped: 0, ok: true };
 }
 
-function defaultConfig() {
-  return { file: null, manifests: [], prune: 'none' as const, allow_empty_prune: false, guards: {}, rate: {} };
-}

@@ -1,4 +1,4 @@
-export { loadManifests, type LoadOptions } from './load-manifests.js';
+export { loadManifests, loadProjectConfig, type LoadOptions } from './load-manifests.js';
 export { DIAGNOSTIC_CODES, type DiagnosticCode } from './codes.js';
 export { DEFAULT_MANIFEST_GLOBS } from './config.js';
 export { MAX_FILE_BYTES } from './read-source.js';

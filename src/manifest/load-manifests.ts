@@ -34,6 +34,18 @@ async function loadConfig(configFile: string | null, realRoot: string, cwd: stri
 }
 
 /**
+ * Just the project file (xandr-sync.yaml) that `loadManifests` would use for these PATHs, with defaults
+ * for what it leaves out (and all defaults without one). Its problems are reported by `loadManifests`;
+ * `apply --plan`, which loads no manifest, reads its API URL and rate budget from here.
+ */
+export async function loadProjectConfig(paths: string[], options: LoadOptions): Promise<ProjectConfig> {
+  const cwd = path.resolve(options.cwd);
+  const { root, configFile } = await findRoot(path.resolve(cwd, paths[0] ?? '.'));
+  const realRoot = await realpath(root).catch(() => root);
+  return loadConfig(configFile, realRoot, cwd, new DiagnosticCollector());
+}
+
+/**
  * Reads the manifests that PATHs name (default: cwd) into the desired state, with every problem as a
  * diagnostic. Never throws for anything in the files: a missing path, hostile YAML or a schema error all
  * become diagnostics. `desired` is meaningful only when no diagnostic is an error.

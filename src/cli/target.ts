@@ -30,6 +30,12 @@ export interface Connection {
   close(): Promise<void>;
 }
 
+/**
+ * The emulator's published default password. Redacting it would blank the word "sandbox" from every
+ * message; it cannot be a real Xandr password (those have at least 10 characters).
+ */
+const SANDBOX_PASSWORD = 'sandbox';
+
 /** The embedded sandbox runs without throttling: it is a demo and test target, not a model of limits. */
 const EMBEDDED_LIMIT = 100_000;
 
@@ -62,12 +68,12 @@ export async function connect(io: CommandIO, options: ConnectOptions): Promise<C
     const budget: BudgetLimits = { readsPerMinute: EMBEDDED_LIMIT, writesPerMinute: EMBEDDED_LIMIT, maxInFlight: 15, windowMs: 60_000 };
     const client = new XandrClient({
       apiUrl: sandbox.url,
-      credentials: { username: 'sandbox', password: 'sandbox' },
+      credentials: { username: 'sandbox', password: SANDBOX_PASSWORD },
       budget,
       onEvent: options.onEvent,
       onSecret: (secret) => {
         // The embedded sandbox's password is public; its tokens are still never printed.
-        if (secret !== 'sandbox') redactor.add(secret);
+        if (secret !== SANDBOX_PASSWORD) redactor.add(secret);
       },
     });
     return {
@@ -87,7 +93,7 @@ export async function connect(io: CommandIO, options: ConnectOptions): Promise<C
       `${apiUrl ? 'an API URL is set, but ' : ''}credentials are incomplete: set XANDR_USERNAME and XANDR_PASSWORD (or XANDR_PASSWORD_FILE)`,
     );
   }
-  redactor.add(password);
+  if (password !== SANDBOX_PASSWORD) redactor.add(password);
   const url = apiUrl ?? options.config.api_url ?? DEFAULT_API_URL;
   const rate = options.config.rate;
   const client = new XandrClient({

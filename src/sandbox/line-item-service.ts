@@ -8,7 +8,7 @@ import { formatTimestamp, has, readEnum, readId, readNumber, readString, rejectU
 import { checkPixels, mergePixels, readPixelInputs, renderPixels, type PixelInput } from './line-item-pixels.js';
 import { candidates, listingMemo, listResponse, matchesSearch, matchesState, readIdList, readPaging, requireFoundIfSingle } from './listing.js';
 import { newLineItem } from './records.js';
-import { advertiserFilter, advertiserFromQuery, findAdvertiser, findTarget } from './scope.js';
+import { advertiserFilter, advertiserForCreate, advertiserFromQuery, findTarget } from './scope.js';
 import { bodyObject, deletedResponse, writtenResponse, type Service, type ServiceRequest } from './service.js';
 import type { Store } from './store.js';
 import type { JsonObject, LineItemRecord } from './types.js';
@@ -143,15 +143,7 @@ export const lineItemService: Service = {
 
   POST(request) {
     const input = bodyObject(request, BODY_KEYS);
-    const fromQuery = advertiserFromQuery(request);
-    let advertiser = fromQuery;
-    if (has(input, 'advertiser_id')) {
-      const fromBody = findAdvertiser(request, { id: input.advertiser_id });
-      if (fromQuery && fromQuery.id !== fromBody.id) {
-        throw ApiError.syntax(`'advertiser_id' ${fromBody.id} in the body does not match advertiser ${fromQuery.id} of the query string`);
-      }
-      advertiser = fromBody;
-    }
+    const advertiser = advertiserForCreate(request, input);
     if (!advertiser) throw ApiError.syntax(`'advertiser_id' is required to create a line item (in the query string)`);
     const lineItem = newLineItem(0, advertiser.id, advertiser.member_id, request.now);
     applyFields(request, lineItem, input, true);

@@ -19,7 +19,7 @@ import {
 } from './fields.js';
 import { candidates, listingMemo, listResponse, matchesSearch, matchesState, readIdList, readPaging, requireFoundIfSingle } from './listing.js';
 import { newPixel } from './records.js';
-import { advertiserFilter, advertiserFromQuery, findAdvertiser, findTarget } from './scope.js';
+import { advertiserFilter, advertiserForCreate, advertiserFromQuery, findTarget } from './scope.js';
 import { bodyObject, deletedResponse, writtenResponse, type Service, type ServiceRequest } from './service.js';
 import type { Store } from './store.js';
 import type { JsonObject, PixelRecord } from './types.js';
@@ -123,15 +123,7 @@ export const pixelService: Service = {
 
   POST(request) {
     const input = bodyObject(request, ['pixel']);
-    const fromQuery = advertiserFromQuery(request);
-    let advertiser = fromQuery;
-    if (has(input, 'advertiser_id')) {
-      const fromBody = findAdvertiser(request, { id: input.advertiser_id });
-      if (fromQuery && fromQuery.id !== fromBody.id) {
-        throw ApiError.syntax(`'advertiser_id' ${fromBody.id} in the body does not match advertiser ${fromQuery.id} of the query string`);
-      }
-      advertiser = fromBody;
-    }
+    const advertiser = advertiserForCreate(request, input);
     if (!advertiser) throw ApiError.syntax(`'advertiser_id' is required to create a pixel (in the query string or the body)`);
     const pixel = newPixel(0, advertiser.id, advertiser.member_id, request.now);
     applyFields(request, pixel, input, true);

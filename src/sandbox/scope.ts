@@ -42,6 +42,20 @@ export function advertiserFromQuery(request: ServiceRequest): AdvertiserRecord |
   return undefined;
 }
 
+/**
+ * The advertiser a POST creates its object for: `?advertiser_id=`/`?advertiser_code=`, or `advertiser_id` in
+ * the body (as the seed article sends it); both must agree. Undefined when neither names one.
+ */
+export function advertiserForCreate(request: ServiceRequest, input: Record<string, unknown>): AdvertiserRecord | undefined {
+  const fromQuery = advertiserFromQuery(request);
+  if (input.advertiser_id === undefined || input.advertiser_id === null) return fromQuery;
+  const fromBody = findAdvertiser(request, { id: input.advertiser_id });
+  if (fromQuery && fromQuery.id !== fromBody.id) {
+    throw ApiError.syntax(`'advertiser_id' ${fromBody.id} in the body does not match advertiser ${fromQuery.id} of the query string`);
+  }
+  return fromBody;
+}
+
 export interface TargetOptions<T> {
   service: string;
   collection: Collection<T & { id: number; code?: unknown }>;

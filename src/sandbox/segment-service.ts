@@ -18,7 +18,7 @@ import {
 } from './fields.js';
 import { candidates, listingMemo, listResponse, matchesSearch, matchesState, readIdList, readPaging, requireFoundIfSingle } from './listing.js';
 import { newSegment } from './records.js';
-import { advertiserFilter, advertiserFromQuery, checkMemberQuery, findAdvertiser, findTarget } from './scope.js';
+import { advertiserFilter, advertiserForCreate, advertiserFromQuery, checkMemberQuery, findAdvertiser, findTarget } from './scope.js';
 import { bodyObject, deletedResponse, writtenResponse, type Service, type ServiceRequest } from './service.js';
 import type { JsonObject, SegmentRecord } from './types.js';
 
@@ -138,15 +138,7 @@ export const segmentService: Service = {
     checkMemberQuery(request);
     rejectBulk(request);
     const input = bodyObject(request, ['segment']);
-    const fromQuery = advertiserFromQuery(request);
-    let advertiserId = fromQuery?.id ?? null;
-    if (has(input, 'advertiser_id') && input.advertiser_id !== null) {
-      const fromBody = findAdvertiser(request, { id: input.advertiser_id });
-      if (fromQuery && fromQuery.id !== fromBody.id) {
-        throw ApiError.syntax(`'advertiser_id' ${fromBody.id} in the body does not match advertiser ${fromQuery.id} of the query string`);
-      }
-      advertiserId = fromBody.id;
-    }
+    const advertiserId = advertiserForCreate(request, input)?.id ?? null;
     const segment = newSegment(0, request.user.memberId, request.now);
     applyFields(request, segment, input, true);
     segment.advertiser_id = advertiserId;

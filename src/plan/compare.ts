@@ -83,13 +83,6 @@ export function diffFields(live: Record<string, unknown>, desired: Record<string
   return { projected, changes };
 }
 
-/** Top-level fields touched by a list of changes (`/querystring_mapping/param` -> `querystring_mapping`). */
-export function changedFields(changes: Change[]): string[] {
-  const fields = new Set<string>();
-  for (const change of changes) fields.add(jsonpatch.unescapePathComponent(change.path.split('/')[1] ?? ''));
-  return [...fields];
-}
-
 /** A copy in which every change has been applied (used to show the result and in tests). */
 export function applyChanges<T>(document: T, changes: Change[]): T {
   return jsonpatch.applyPatch(jsonpatch.deepClone(document), changes as jsonpatch.Operation[], false, false).newDocument;

@@ -2,17 +2,13 @@ import type { XandrClient } from './client.js';
 import { extractObjects } from './envelope.js';
 import { XandrResponseError } from './errors.js';
 import { normalizeAdvertiser, normalizeMember } from './normalize.js';
-import { readAll, readByIds, type ServiceShape } from './service.js';
+import { readByIds, type ServiceShape } from './service.js';
 import type { LiveAdvertiser, LiveMember } from './types.js';
 
 export const advertiserShape: ServiceShape<LiveAdvertiser> = { service: 'advertiser', singular: 'advertiser', plural: 'advertisers', normalize: normalizeAdvertiser };
 
 export function getAdvertisers(client: XandrClient, ids: readonly number[], signal?: AbortSignal): Promise<LiveAdvertiser[]> {
   return readByIds(client, advertiserShape, ids, {}, signal);
-}
-
-export function listAdvertisers(client: XandrClient, signal?: AbortSignal): Promise<LiveAdvertiser[]> {
-  return readAll(client, advertiserShape, {}, signal);
 }
 
 /** The member the logged-in user belongs to. */

@@ -1,7 +1,7 @@
 import type { XandrClient } from './client.js';
 import { isRecord } from './envelope.js';
 import { normalizePixel } from './normalize.js';
-import { createObject, deleteObject, readAll, readByIds, readOne, updateObject, type ServiceShape, type Written } from './service.js';
+import { createObject, readAll, readByIds, readOne, type ServiceShape, type Written } from './service.js';
 import type { LivePixel } from './types.js';
 
 export const pixelShape: ServiceShape<LivePixel> = { service: 'pixel', singular: 'pixel', plural: 'pixels', normalize: normalizePixel };
@@ -44,17 +44,3 @@ export function createPixel(
   });
 }
 
-export function updatePixel(
-  client: XandrClient,
-  id: number,
-  advertiserId: number,
-  fields: Record<string, unknown>,
-  signal?: AbortSignal,
-): Promise<Written<LivePixel>> {
-  return updateObject(client, pixelShape, { id, advertiser_id: advertiserId }, fields, { object: `pixel ${id}`, signal });
-}
-
-/** Xandr refuses (INTEGRITY) to delete a pixel that a line item still uses: detach it first. */
-export function deletePixel(client: XandrClient, id: number, advertiserId: number, signal?: AbortSignal): Promise<void> {
-  return deleteObject(client, 'pixel', { id, advertiser_id: advertiserId }, { object: `pixel ${id}`, signal });
-}

@@ -1,6 +1,6 @@
 import type { XandrClient } from './client.js';
 import { normalizeSegment } from './normalize.js';
-import { createObject, deleteObject, readAll, readByIds, readOne, updateObject, type ServiceShape, type Written } from './service.js';
+import { createObject, readAll, readByIds, readOne, updateObject, type ServiceShape, type Written } from './service.js';
 import type { LiveSegment } from './types.js';
 
 export const segmentShape: ServiceShape<LiveSegment> = { service: 'segment', singular: 'segment', plural: 'segments', normalize: normalizeSegment };
@@ -51,6 +51,3 @@ export function updateSegment(client: XandrClient, id: number, fields: Record<st
   return updateObject(client, segmentShape, { id }, fields, { object: `segment ${id}`, signal });
 }
 
-export function deleteSegment(client: XandrClient, id: number, signal?: AbortSignal): Promise<void> {
-  return deleteObject(client, 'segment', { id }, { object: `segment ${id}`, signal });
-}

@@ -147,16 +147,6 @@ export async function updateObject<T extends { id: number }>(
   return written(body, shape, options.object);
 }
 
-/** DELETE; an object that is already gone counts as deleted (a retried DELETE may find it so). */
-export async function deleteObject(client: XandrClient, service: string, query: Query, options: { object: string; signal?: AbortSignal }): Promise<void> {
-  try {
-    await client.call({ method: 'DELETE', service, query, object: options.object, signal: options.signal });
-  } catch (error) {
-    if (error instanceof XandrApiError && error.notFound) return;
-    throw error;
-  }
-}
-
 function written<T extends { id: number }>(body: XandrBody, shape: ServiceShape<T>, what: string): Written<T> {
   const raw = extractObjects(body, shape.singular, shape.plural)[0];
   const object = raw === undefined ? null : shape.normalize(raw);

@@ -12,7 +12,8 @@ const src = join(root, 'src');
 const allowed = {
   cli: '*',
   sync: ['sync', 'git', 'apply', 'plan', 'xandr', 'manifest', 'render'],
-  git: ['git'],
+  // Of apply/ only the lock-file primitive, shared with the apply lock rather than copied.
+  git: ['git', 'apply/lock-file'],
   apply: ['apply', 'plan', 'xandr', 'manifest'],
   render: ['render', 'plan', 'apply', 'manifest'],
   plan: ['plan'],

@@ -7,7 +7,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { applyPlan, planAgainstLive } from '../src/apply/reconcile.js';
+import { applyPlan } from '../src/apply/apply-plan.js';
+import { buildPlan } from '../src/plan/index.js';
+import { readPlanInput } from '../src/read/plan-input.js';
 import { loadManifests } from '../src/manifest/index.js';
 import { XandrClient } from '../src/xandr/index.js';
 
@@ -31,10 +33,10 @@ const client = new XandrClient({
 });
 const lockDir = mkdtempSync(join(tmpdir(), 'xandr-sync-bench-lock-'));
 try {
-  const plan = await planAgainstLive({ load, client, target: { kind: 'xandr', api_url: apiUrl }, source: { paths: ['.'], git: null }, now: () => new Date() });
+  const plan = buildPlan(await readPlanInput({ load, client, target: { kind: 'xandr', api_url: apiUrl }, source: { paths: ['.'], git: null }, now: () => new Date() }));
   if (plan.errors.length > 0) throw new Error(`the plan has errors: ${plan.errors[0]?.message}`);
   const started = Date.now();
-  const report = await applyPlan({ plan, client, lockKey: `bench ${apiUrl}`, lockDir, command: 'npm run bench' });
+  const report = await applyPlan({ plan, client, guards: {}, lockKey: `bench ${apiUrl}`, lockDir, command: 'npm run bench' });
   const elapsedMs = Date.now() - started;
   latencies.sort((a, b) => a - b);
   process.stdout.write(

@@ -1,15 +1,5 @@
 import { isRef, type Action, type Json, type Plan, type PlannedRequest } from '../plan/index.js';
-import {
-  extractObjects,
-  findPixelByCode,
-  findSegmentByCode,
-  responseId,
-  XandrApiError,
-  XandrError,
-  type CallSpec,
-  type XandrBody,
-  type XandrClient,
-} from '../xandr/index.js';
+import { createObject, deleteObject, updateObject, XandrError, type Write, type XandrClient } from '../xandr/index.js';
 
 export type OutcomeStatus = 'done' | 'failed' | 'skipped';
 
@@ -94,54 +84,25 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
   return report;
 }
 
-/** Sends one planned request, with refs replaced by the ids earlier waves produced. Returns the object's id. */
+/** Sends one planned request through the client's write path, refs replaced by the ids earlier waves produced. */
 async function perform(client: XandrClient, action: Action, ids: Map<string, number>, signal?: AbortSignal): Promise<number | null> {
   const request = resolveRefs(action.request, ids);
-  const spec: CallSpec = {
-    method: request.method,
+  const write: Write = {
     service: request.path.replace(/^\//, ''),
     query: request.query as Record<string, number | string>,
-    body: request.body ?? undefined,
+    body: (request.body ?? null) as Record<string, unknown> | null,
     object: action.address,
     signal,
   };
-  if (request.method === 'POST') spec.recover = recoveryFor(client, request, signal);
-  try {
-    const body = await client.call(spec);
-    if (request.method === 'DELETE') return action.id;
-    const singular = spec.service;
-    const object = extractObjects(body, singular, `${singular}s`)[0] as { id?: unknown } | undefined;
-    const objectId = typeof object?.id === 'number' ? object.id : undefined;
-    return responseId(body, objectId ?? action.id ?? undefined, action.address, spec.service);
-  } catch (error) {
-    // A DELETE retried after a lost answer finds the object gone: that is the goal reached.
-    if (request.method === 'DELETE' && error instanceof XandrApiError && error.notFound) return action.id;
-    throw error;
+  switch (request.method) {
+    case 'POST':
+      return createObject(client, write);
+    case 'PUT':
+      return updateObject(client, write);
+    case 'DELETE':
+      await deleteObject(client, write);
+      return action.id;
   }
-}
-
-/**
- * How to find out whether a POST whose answer was lost created its object: by the code it carried.
- * Segment codes are unique per member, pixel codes per advertiser.
- */
-function recoveryFor(client: XandrClient, request: PlannedRequest, signal?: AbortSignal): CallSpec['recover'] {
-  const body = request.body as Record<string, Record<string, unknown>> | null;
-  if (request.path === '/segment') {
-    const code = body?.segment?.code;
-    if (typeof code !== 'string') return undefined;
-    return async () => found(await findSegmentByCode(client, code, signal));
-  }
-  if (request.path === '/pixel') {
-    const code = body?.pixel?.code;
-    const advertiserId = request.query.advertiser_id;
-    if (typeof code !== 'string' || typeof advertiserId !== 'number') return undefined;
-    return async () => found(await findPixelByCode(client, advertiserId, code, signal));
-  }
-  return undefined;
-}
-
-function found(object: { id: number } | null): XandrBody | null {
-  return object ? { status: 'OK', id: object.id } : null;
 }
 
 export function resolveRefs(request: PlannedRequest, ids: Map<string, number>): PlannedRequest {

@@ -2,23 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isDeadHereHolder, takeLockFile, thisProcess, type Holder } from './lock-file.js';
-
-export interface LockHolder extends Holder {
-  command: string;
-  target: string;
-}
-
-export class LockError extends Error {
-  readonly code = 'LOCKED';
-  constructor(
-    message: string,
-    readonly holder: LockHolder | null,
-    readonly file: string,
-  ) {
-    super(message);
-  }
-}
+import { isDeadHereHolder, takeLockFile, thisProcess } from '../core/lock-file.js';
+import { LockError, type LockHolder } from './apply-errors.js';
 
 export interface Lock {
   file: string;

@@ -1,19 +1,30 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
-import { changedSince, type Action, type Plan } from '../plan/index.js';
+import { changedSince, type Action, type Plan, type Target } from '../plan/index.js';
 import {
   findPixelByCode,
   findSegmentByCode,
   getLineItems,
+  getMember,
   getPixels,
   getSegments,
   type XandrClient,
 } from '../xandr/index.js';
+import { SavedPlanError } from './apply-errors.js';
 
 const PLAN_SCHEMA = new URL('../../schemas/plan.schema.json', import.meta.url);
 
-export class SavedPlanError extends Error {
-  readonly code = 'SAVED_PLAN';
+/** A saved plan is only ever applied to the target it was made for. */
+export async function checkSavedPlanTarget(plan: Plan, here: Omit<Target, 'member_id'>, client: XandrClient, signal?: AbortSignal): Promise<void> {
+  if (plan.target.kind !== here.kind || plan.target.api_url !== here.api_url) {
+    throw new SavedPlanError(
+      `this plan was made for ${plan.target.kind} ${plan.target.api_url} (member ${plan.target.member_id}), not for ${here.kind} ${here.api_url}; refusing to apply it here`,
+    );
+  }
+  const member = await getMember(client, signal);
+  if (member.id !== plan.target.member_id) {
+    throw new SavedPlanError(`this plan was made for member ${plan.target.member_id}, but these credentials belong to member ${member.id}; refusing to apply it`);
+  }
 }
 
 /** Reads a saved plan and checks it against schemas/plan.schema.json. */

@@ -1,22 +1,22 @@
 import { createInterface } from 'node:readline';
 import { resolve } from 'node:path';
+import { GuardError } from '../apply/apply-errors.js';
+import { applyPlan } from '../apply/apply-plan.js';
 import type { ApplyReport } from '../apply/execute.js';
 import { lockDir } from '../apply/lock.js';
-import { applyPlan, checkGuards, GuardError } from '../apply/reconcile.js';
-import { findStaleActions, readSavedPlan, SavedPlanError } from '../apply/saved-plan.js';
-import type { Plan } from '../plan/index.js';
-import { renderApplyJson, renderApplyText } from '../render/apply-report.js';
+import { checkSavedPlanTarget, findStaleActions, readSavedPlan } from '../apply/saved-plan.js';
 import { loadProjectConfig } from '../manifest/index.js';
-import { renderPlanText } from '../render/plan-text.js';
-import { getMember } from '../xandr/index.js';
-import { systemClock } from '../xandr/clock.js';
+import type { Plan } from '../plan/index.js';
+import { formatsOf, render } from '../render/registry.js';
+import { styleFor, type Style } from '../render/style.js';
 import { integer, oneOf, parseCommandArgs } from './args.js';
-import { EXIT_ERROR, EXIT_OK, ReportedFailure, UsageError, type Command, type CommandIO } from './io.js';
-import { Progress } from './progress.js';
+import { ReportedFailure, UsageError } from './cli-errors.js';
+import { connect, type Connection } from './connection.js';
+import { errorFacts } from './describe-error.js';
+import { hasPlanningFlags, normalizeSandboxFlag, PLANNING_USAGE, planFromManifests, planningOptions, sandboxOption, targetFlags } from './gather.js';
 import { annotatePlanErrors, summarizeApply, summarizePlan } from './github.js';
-import { hasPlanningFlags, normalizeSandboxFlag, PLANNING_USAGE, planFromManifests, planningOptions, sandboxOption, targetFlags } from './reconcile.js';
-import { plainStyle, styleFor, type Style } from '../render/style.js';
-import { connect, type Connection } from './target.js';
+import { EXIT_ERROR, EXIT_OK, type Command, type CommandIO } from './io.js';
+import { Progress } from './progress.js';
 
 const USAGE = `Usage: xandr-sync apply [PATH...] [options]
        xandr-sync apply --plan FILE [options]
@@ -52,67 +52,78 @@ export const applyCommand: Command = {
     });
     const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');
     const errStyle = styleFor(io.stderr, io.env);
-    const outStyle = format === 'text' ? styleFor(io.stdout, io.env) : plainStyle;
+    const outStyle = styleFor(io.stdout, io.env);
     const advertisers = (values.advertiser ?? []).map((a) => integer('advertiser', a, 1)!);
     const guardFlags = {
       max_changes: integer('max-changes', values['max-changes'], 0),
       max_deletes: integer('max-deletes', values['max-deletes'], 0),
     };
     const planning = planningOptions(values);
+    const output = { command: 'apply', format, style: errStyle };
 
     let plan: Plan;
     let connection: Connection;
+    let guards: Plan['guards'];
     let refused = new Map<string, string>();
     if (values.plan !== undefined) {
       if (positionals.length > 0) throw new UsageError('give either PATH or --plan FILE, not both');
       if (hasPlanningFlags(planning)) throw new UsageError('--prune, --allow-empty-prune, --target and --exclude shape a plan: pass them to the plan that --plan FILE was saved from');
       plan = readSavedPlan(resolve(io.cwd, values.plan));
-      connection = await connect(io, { apiUrl: values['api-url'], sandbox: sandboxOption(values.sandbox), config: await loadProjectConfig([], { cwd: io.cwd }) });
+      const config = await loadProjectConfig([], { cwd: io.cwd });
+      guards = { ...config.guards, ...definedOnly(guardFlags) };
+      connection = await connect(io, { apiUrl: values['api-url'], sandbox: sandboxOption(values.sandbox), config });
       try {
-        await checkTarget(plan, connection, io.stopSignal);
+        await checkSavedPlanTarget(plan, connection.target, connection.client, io.stopSignal);
         refused = await findStaleActions(plan, connection.client, io.stopSignal);
       } catch (error) {
         await connection.close();
         throw error;
       }
     } else {
-      ({ plan, connection } = await planFromManifests(io, positionals, errStyle, {
+      ({ plan, connection } = await planFromManifests(io, positionals, output, {
         apiUrl: values['api-url'],
         sandbox: sandboxOption(values.sandbox),
         advertisers: advertisers.length ? advertisers : undefined,
         progress: format === 'text',
         ...planning,
       }));
+      guards = { ...plan.guards, ...definedOnly(guardFlags) };
     }
 
     try {
-      if (format === 'text') renderPlanText(plan, io.stdout, outStyle);
+      if (format === 'text') render('plan', 'text', plan, io.stdout, { style: outStyle });
       if (plan.errors.length > 0) {
-        if (format === 'json') io.stdout.write(`${JSON.stringify({ format_version: 1, ok: false, errors: plan.errors }, null, 2)}\n`);
+        // The plan itself carries its errors; it is the document CI can read.
+        if (format === 'json') render('plan', 'json', plan, io.stdout);
         annotatePlanErrors(io, plan, 'xandr-sync plan');
         summarizePlan(io, plan, connection.budget.writesPerMinute);
         return EXIT_ERROR;
       }
       for (const [address, reason] of refused) io.stderr.write(errStyle.yellow(`Refusing ${address}: ${reason}\n`));
       if (plan.actions.length === 0) {
-        if (format === 'json') io.stdout.write(renderApplyJson(emptyReport(), plan.target));
+        if (format === 'json') render('apply', 'json', { report: emptyReport(), target: plan.target, elapsedMs: 0 }, io.stdout);
         summarizeApply(io, emptyReport(), plan.target);
         return EXIT_OK;
       }
+
+      const started = io.clock.now();
+      let report: ApplyReport;
       try {
-        checkGuards(plan, guardFlags);
+        report = await run(io, plan, connection, {
+          guards,
+          refused,
+          showProgress: format === 'text',
+          confirm: values['auto-approve'] ? undefined : (p) => confirm(io, p, errStyle),
+          command: `xandr-sync apply${values.plan ? ` --plan ${values.plan}` : ''}`,
+        });
       } catch (error) {
         if (!(error instanceof GuardError)) throw error;
         for (const v of error.violations) io.stderr.write(errStyle.red(`error: guard: ${v}\n`));
         io.stderr.write('Nothing was written to Xandr.\n');
+        if (format === 'json') render('error', 'json', { command: 'apply', error: errorFacts(error) }, io.stdout);
         throw new ReportedFailure(EXIT_ERROR);
       }
-      if (!values['auto-approve']) await confirm(io, plan, errStyle);
-
-      const started = Date.now();
-      const report = await run(io, plan, connection, refused, format === 'text', guardFlags, `xandr-sync apply${values.plan ? ` --plan ${values.plan}` : ''}`);
-      if (format === 'json') io.stdout.write(renderApplyJson(report, plan.target));
-      else renderApplyText(report, io.stdout, outStyle, Date.now() - started);
+      render('apply', format, { report, target: plan.target, elapsedMs: io.clock.now() - started }, io.stdout, { style: outStyle });
       summarizeApply(io, report, plan.target);
       return report.ok ? EXIT_OK : EXIT_ERROR;
     } finally {
@@ -121,26 +132,27 @@ export const applyCommand: Command = {
   },
 };
 
-async function run(
-  io: CommandIO,
-  plan: Plan,
-  connection: Connection,
-  refused: Map<string, string>,
-  showProgress: boolean,
-  guards: { max_changes?: number; max_deletes?: number },
-  command: string,
-): Promise<ApplyReport> {
-  const progress = new Progress(io.stderr, systemClock, showProgress);
+interface RunOptions {
+  guards: Plan['guards'];
+  refused: Map<string, string>;
+  showProgress: boolean;
+  confirm?: (plan: Plan) => Promise<void>;
+  command: string;
+}
+
+async function run(io: CommandIO, plan: Plan, connection: Connection, options: RunOptions): Promise<ApplyReport> {
+  const progress = new Progress(io.stderr, io.clock, options.showProgress);
   let failed = 0;
   try {
     return await applyPlan({
       plan,
       client: connection.client,
+      guards: options.guards,
       lockKey: connection.lockKey,
       lockDir: lockDir(io.env),
-      command,
-      guards,
-      refused,
+      command: options.command,
+      confirm: options.confirm,
+      refused: options.refused,
       signal: io.stopSignal,
       onOutcome: (outcome, { finished, total }) => {
         if (outcome.status === 'failed') failed++;
@@ -150,20 +162,6 @@ async function run(
     });
   } finally {
     progress.done();
-  }
-}
-
-/** A saved plan is only ever applied to the target it was made for. */
-async function checkTarget(plan: Plan, connection: Connection, signal: AbortSignal): Promise<void> {
-  const here = connection.target;
-  if (plan.target.kind !== here.kind || plan.target.api_url !== here.api_url) {
-    throw new SavedPlanError(
-      `this plan was made for ${plan.target.kind} ${plan.target.api_url} (member ${plan.target.member_id}), not for ${here.kind} ${here.api_url}; refusing to apply it here`,
-    );
-  }
-  const member = await getMember(connection.client, signal);
-  if (member.id !== plan.target.member_id) {
-    throw new SavedPlanError(`this plan was made for member ${plan.target.member_id}, but these credentials belong to member ${member.id}; refusing to apply it`);
   }
 }
 
@@ -186,3 +184,6 @@ function emptyReport(): ApplyReport {
   return { outcomes: [], done: 0, failed: 0, skipped: 0, ok: true };
 }
 
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

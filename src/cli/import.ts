@@ -1,18 +1,18 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import { buildImport, IMPORT_MARKER, IMPORT_SCHEMA_URL, type ImportedFile } from '../apply/import-manifests.js';
-import { readAccount } from '../apply/read-account.js';
+import { buildImport, IMPORT_MARKER, IMPORT_SCHEMA_URL, type ImportedFile } from '../import/build-import.js';
+import { readAccount } from '../read/account.js';
 import { loadManifests } from '../manifest/index.js';
 import { schemaModeline } from '../manifest/emit.js';
 import type { Desired, LoadResult } from '../manifest/types.js';
 import { formatDiagnostic } from '../render/diagnostics.js';
 import { styleFor } from '../render/style.js';
-import { systemClock } from '../xandr/clock.js';
 import { integer, parseCommandArgs } from './args.js';
-import { EXIT_ERROR, EXIT_OK, UsageError, type Command } from './io.js';
+import { UsageError } from './cli-errors.js';
+import { connect } from './connection.js';
+import { normalizeSandboxFlag, sandboxOption } from './gather.js';
+import { EXIT_ERROR, EXIT_OK, type Command } from './io.js';
 import { Progress } from './progress.js';
-import { normalizeSandboxFlag, sandboxOption } from './reconcile.js';
-import { connect } from './target.js';
 
 const USAGE = `Usage: xandr-sync import --advertiser ID [--advertiser ID...] [--member] [--out DIR] [options]
 
@@ -56,7 +56,7 @@ export const importCommand: Command = {
     const style = styleFor(io.stderr, io.env);
 
     const repo = await loadRepository(out, io.cwd);
-    const progress = new Progress(io.stderr, systemClock, true);
+    const progress = new Progress(io.stderr, io.clock, true);
     let reads = 0;
     const connection = await connect(io, {
       apiUrl: values['api-url'],

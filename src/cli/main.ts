@@ -1,6 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import type { Writable } from 'node:stream';
-import { EXIT_ERROR, EXIT_OK, UsageError, type Command, type CommandIO, type ReportedFailure } from './io.js';
+import { systemClock } from '../core/clock.js';
+import { UsageError } from './cli-errors.js';
+import { describeError, exitCodeOf, isReported } from './describe-error.js';
+import { EXIT_ERROR, EXIT_OK, type Command, type CommandIO } from './io.js';
 import { redactor } from './redact.js';
 
 /** Commands load lazily so that `xandr-sync validate` does not pay for undici or simple-git. */
@@ -13,7 +17,8 @@ const commands: Record<string, () => Promise<Command>> = {
   sandbox: async () => (await import('./sandbox.js')).sandboxCommand,
 };
 
-const VERSION = '0.1.0';
+/** The version users installed: package.json's, read once (dist/cli/main.js and src/cli/main.ts sit two levels down). */
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 function helpText(): string {
   return [
@@ -74,16 +79,13 @@ export async function main(argv: string[], io?: Partial<CommandIO>): Promise<num
           env: io?.env ?? process.env,
           cwd: io?.cwd ?? process.cwd(),
           stopSignal: io?.stopSignal ?? controller.signal,
+          clock: io?.clock ?? systemClock,
         });
       }
     }
   } catch (error) {
-    if (isReported(error)) {
-      code = error.exitCode;
-    } else {
-      stderr.write(`${describeError(error, name)}\n`);
-      code = EXIT_ERROR;
-    }
+    if (!isReported(error)) stderr.write(`${describeError(error, name && commands[name] ? `xandr-sync ${name} --help` : 'xandr-sync --help')}\n`);
+    code = exitCodeOf(error);
   } finally {
     if (ownsProcess) {
       process.off('SIGINT', onSignal);
@@ -92,32 +94,6 @@ export async function main(argv: string[], io?: Partial<CommandIO>): Promise<num
   }
   if (ownsProcess) await Promise.all([flush(stdout), flush(stderr)]);
   return code;
-}
-
-/** The one place that turns an error into words for a person. */
-export function describeError(error: unknown, command?: string): string {
-  if (error instanceof Error && (error as { code?: unknown }).code === 'USAGE') {
-    const hint = command && commands[command] ? `xandr-sync ${command} --help` : 'xandr-sync --help';
-    return `error: ${error.message}\nRun '${hint}' for usage.`;
-  }
-  if (error instanceof Error && typeof (error as { code?: unknown }).code === 'string') {
-    const hint = (error as { hint?: unknown }).hint;
-    return `error: ${error.message}${typeof hint === 'string' ? `\nhint: ${hint}` : ''}`;
-  }
-  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-  return [
-    'internal error: this is a bug in xandr-sync, not in your configuration.',
-    'Please report it with the command you ran and this output:',
-    detail,
-  ].join('\n');
-}
-
-/**
- * Checked by `code`, not instanceof: a command module loaded through another module graph (tsx in tests,
- * two copies of the package) has its own class objects.
- */
-function isReported(error: unknown): error is ReportedFailure {
-  return error instanceof Error && (error as { code?: unknown }).code === 'REPORTED' && typeof (error as ReportedFailure).exitCode === 'number';
 }
 
 async function flush(stream: Writable): Promise<void> {

@@ -1,13 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { renderPlanJson } from '../render/plan-json.js';
-import { renderPlanMarkdown } from '../render/plan-markdown.js';
-import { renderPlanText } from '../render/plan-text.js';
+import { formatsOf, render, renderToString } from '../render/registry.js';
+import { styleFor } from '../render/style.js';
 import { integer, oneOf, parseCommandArgs } from './args.js';
-import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type Command } from './io.js';
+import { FileError, fsReason } from './cli-errors.js';
+import { normalizeSandboxFlag, PLANNING_USAGE, planFromManifests, planningOptions, sandboxOption, targetFlags } from './gather.js';
 import { annotatePlanErrors, postPlanComment, preparePlanComment, summarizePlan } from './github.js';
-import { normalizeSandboxFlag, PLANNING_USAGE, planFromManifests, planningOptions, sandboxOption, targetFlags } from './reconcile.js';
-import { plainStyle, styleFor } from '../render/style.js';
+import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type Command } from './io.js';
 
 const USAGE = `Usage: xandr-sync plan [PATH...] [options]
 
@@ -37,11 +36,11 @@ export const planCommand: Command = {
       comment: { type: 'boolean' },
       ...targetFlags,
     });
-    const format = oneOf('format', values.format, ['text', 'markdown', 'json'] as const, 'text');
+    const format = oneOf('format', values.format, formatsOf('plan'), 'text');
     const advertisers = (values.advertiser ?? []).map((a) => integer('advertiser', a, 1)!);
-    const style = format === 'text' ? styleFor(io.stdout, io.env) : plainStyle;
     const pullRequest = values.comment ? preparePlanComment(io) : null;
-    const { connection, plan } = await planFromManifests(io, positionals, styleFor(io.stderr, io.env), {
+    const output = { command: 'plan', format, style: styleFor(io.stderr, io.env) };
+    const { connection, plan } = await planFromManifests(io, positionals, output, {
       apiUrl: values['api-url'],
       sandbox: sandboxOption(values.sandbox),
       advertisers: advertisers.length ? advertisers : undefined,
@@ -50,15 +49,20 @@ export const planCommand: Command = {
     });
     await connection.close();
 
-    if (format === 'json') io.stdout.write(renderPlanJson(plan));
-    else if (format === 'markdown') io.stdout.write(renderPlanMarkdown(plan, { writesPerMinute: connection.budget.writesPerMinute }));
-    else renderPlanText(plan, io.stdout, style);
+    const writesPerMinute = connection.budget.writesPerMinute;
+    render('plan', format, plan, io.stdout, { style: styleFor(io.stdout, io.env), writesPerMinute });
 
     // Like terraform, a plan with errors is not saved: there is nothing it could apply.
-    if (values.out && plan.errors.length === 0) writeFileSync(resolve(io.cwd, values.out), renderPlanJson(plan), { mode: 0o600 });
+    if (values.out && plan.errors.length === 0) {
+      try {
+        writeFileSync(resolve(io.cwd, values.out), renderToString('plan', 'json', plan), { mode: 0o600 });
+      } catch (error) {
+        throw new FileError(`cannot write the saved plan ${values.out}: ${fsReason(error)}`);
+      }
+    }
     annotatePlanErrors(io, plan, 'xandr-sync plan');
-    summarizePlan(io, plan, connection.budget.writesPerMinute);
-    if (pullRequest) await postPlanComment(io, pullRequest, plan, { writesPerMinute: connection.budget.writesPerMinute, advertisers });
+    summarizePlan(io, plan, writesPerMinute);
+    if (pullRequest) await postPlanComment(io, pullRequest, plan, { writesPerMinute, advertisers });
     if (plan.errors.length > 0) return EXIT_ERROR;
     if (values['detailed-exitcode'] && plan.actions.length > 0) return EXIT_CHANGES;
     return EXIT_OK;

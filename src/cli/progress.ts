@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import type { Clock } from '../xandr/clock.js';
+import type { Clock } from '../core/clock.js';
 
 /**
  * Progress on stderr for long runs: a redrawn bar on a terminal, a plain line every few seconds

@@ -1,5 +1,6 @@
 import { parseCommandArgs, integer, oneOf } from './args.js';
-import { UsageError, EXIT_OK, type Command, type CommandIO } from './io.js';
+import { UsageError } from './cli-errors.js';
+import { EXIT_OK, type Command, type CommandIO } from './io.js';
 import { startSandbox, type FaultRule, type SandboxOptions, type SandboxUser } from '../sandbox/index.js';
 
 const usage = `Usage: xandr-sync sandbox [options]

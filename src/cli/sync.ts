@@ -4,19 +4,21 @@ import { lockDir } from '../apply/lock.js';
 import { ConfigRepo, defaultCacheDir } from '../git/config-repo.js';
 import { checkRefName } from '../git/ref-name.js';
 import { parseRemoteUrl } from '../git/remote-url.js';
-import { plainStyle, styleFor } from '../render/style.js';
+import { styleFor } from '../render/style.js';
 import { cronProblem, startCron } from '../sync/cron.js';
-import { renderCycleJson, renderCycleText } from '../sync/cycle-log.js';
+
 import { SyncJob } from '../sync/job.js';
 import { fileNotifyStore } from '../sync/notify-store.js';
 import { parseListenAddress, startStatusServer, type StatusServer } from '../sync/status-server.js';
 import type { CycleReport } from '../sync/types.js';
 import { parseWebhookUrl, Webhook } from '../sync/webhook.js';
+import { render } from '../render/registry.js';
 import { integer, oneOf, parseCommandArgs } from './args.js';
-import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, UsageError, type Command, type CommandIO } from './io.js';
-import { normalizeSandboxFlag, sandboxOption } from './reconcile.js';
+import { UsageError } from './cli-errors.js';
+import { connect } from './connection.js';
+import { normalizeSandboxFlag, sandboxOption } from './gather.js';
+import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type Command, type CommandIO } from './io.js';
 import { redactor } from './redact.js';
-import { connect } from './target.js';
 
 const DEFAULT_LISTEN = '127.0.0.1:9464';
 
@@ -112,12 +114,13 @@ export const syncCommand: Command = {
 
     const cacheDir = values.cache !== undefined ? resolve(io.cwd, values.cache) : defaultCacheDir(io.cwd, remote);
     const repo = new ConfigRepo({ remote, ref, cacheDir });
-    const outStyle = format === 'text' ? styleFor(io.stdout, io.env) : plainStyle;
-    const log = (line: string) => io.stderr.write(`[${new Date().toISOString()}] ${line}\n`);
+    const outStyle = styleFor(io.stdout, io.env);
+    const log = (line: string) => io.stderr.write(`[${new Date(io.clock.now()).toISOString()}] ${line}\n`);
     const webhook = webhookTarget ? new Webhook(webhookTarget, (text) => redactor.redact(text)) : null;
     const stateKey = createHash('sha256').update(JSON.stringify([mode, ref, path, advertisers, values['api-url'] ?? null])).digest('hex').slice(0, 12);
 
     const job = new SyncJob({
+      clock: io.clock,
       cycle: {
         repo,
         repoDisplay: remote.display,
@@ -188,8 +191,7 @@ async function runScheduled(
 }
 
 function writeReport(io: CommandIO, report: CycleReport, format: 'text' | 'json', style: ReturnType<typeof styleFor>): void {
-  if (format === 'json') io.stdout.write(renderCycleJson(report));
-  else renderCycleText(report, io.stdout, style);
+  render('cycle', format, report, io.stdout, { style });
 }
 
 /** A directory inside the repository: relative, and not climbing out of it with '..'. */

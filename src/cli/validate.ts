@@ -1,10 +1,8 @@
 import { loadManifests } from '../manifest/index.js';
-import { renderDiagnosticsGithub, renderDiagnosticsJson, renderDiagnosticsText } from '../render/diagnostics.js';
+import { formatsOf, render } from '../render/registry.js';
+import { styleFor } from '../render/style.js';
 import { oneOf, parseCommandArgs } from './args.js';
 import { EXIT_ERROR, EXIT_OK, type Command } from './io.js';
-import { styleFor } from '../render/style.js';
-
-const FORMATS = ['text', 'json', 'github'] as const;
 
 export const validateCommand: Command = {
   summary: 'check manifests offline (schema, references)',
@@ -24,7 +22,7 @@ export const validateCommand: Command = {
   ].join('\n'),
   async run(io) {
     const { values, positionals } = parseCommandArgs(io.argv, { format: { type: 'string' } });
-    const format = oneOf('format', values.format, FORMATS, 'text');
+    const format = oneOf('format', values.format, formatsOf('diagnostics'), 'text');
     const result = await loadManifests(positionals, { cwd: io.cwd });
     const { diagnostics, desired } = result;
     const summary = {
@@ -33,9 +31,7 @@ export const validateCommand: Command = {
       pixels: desired.pixels.length,
       bindings: desired.bindings.length,
     };
-    if (format === 'json') io.stdout.write(renderDiagnosticsJson(diagnostics, { ...summary, root: result.root }));
-    else if (format === 'github') io.stdout.write(renderDiagnosticsGithub(diagnostics));
-    else io.stdout.write(renderDiagnosticsText(diagnostics, summary, styleFor(io.stdout, io.env)));
+    render('diagnostics', format, { diagnostics, summary, root: result.root }, io.stdout, { style: styleFor(io.stdout, io.env) });
     return diagnostics.some((d) => d.severity === 'error') ? EXIT_ERROR : EXIT_OK;
   },
 };

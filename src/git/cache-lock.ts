@@ -1,5 +1,5 @@
-import { isDeadHereHolder, takeLockFile, thisProcess, type Holder } from '../apply/lock-file.js';
-import { GitCommandError } from './errors.js';
+import { isDeadHereHolder, takeLockFile, thisProcess, type Holder } from '../core/lock-file.js';
+import { GitCommandError } from './git-errors.js';
 
 /**
  * A holder older than this is gone, whatever host it was on: the lock is held only for a fetch and the

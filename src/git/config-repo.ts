@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { lockCache } from './cache-lock.js';
-import { GitCommandError } from './errors.js';
+import { GitCommandError } from './git-errors.js';
 import { checkRefName } from './ref-name.js';
 import type { RemoteUrl } from './remote-url.js';
 

@@ -1,4 +1,4 @@
-import { GitInputError } from './errors.js';
+import { GitInputError } from './git-errors.js';
 
 const MAX_REF_LENGTH = 255;
 

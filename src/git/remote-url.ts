@@ -1,4 +1,4 @@
-import { GitInputError } from './errors.js';
+import { GitInputError } from './git-errors.js';
 
 /** The git transport a URL uses: what `protocol.<name>.allow` is opened for, and nothing else. */
 export type GitProtocol = 'https' | 'ssh' | 'file';

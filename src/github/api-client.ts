@@ -1,6 +1,6 @@
 import { Agent, request } from 'undici';
-import { isLoopbackHost } from '../xandr/endpoint.js';
-import { GithubError } from './errors.js';
+import { checkServiceUrl, pinnedLookup } from '../core/url-policy.js';
+import { GithubError } from './github-errors.js';
 
 export interface GithubClientOptions {
   /** GITHUB_API_URL: https://api.github.com, or https://HOST/api/v3 on GitHub Enterprise Server. */
@@ -35,7 +35,7 @@ export class GithubClient {
     const url = parseApiUrl(options.apiUrl);
     this.origin = url.origin;
     this.base = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-    this.agent = new Agent({ connectTimeout: 10_000, headersTimeout: 30_000, bodyTimeout: 30_000 });
+    this.agent = new Agent({ connectTimeout: 10_000, headersTimeout: 30_000, bodyTimeout: 30_000, connect: { lookup: pinnedLookup } });
   }
 
   /** `path` is relative to the API base (`/repos/o/r/issues/1/comments`), or a `next` URL from a page. */
@@ -117,21 +117,9 @@ export class GithubClient {
   }
 }
 
-/** The same rules as the Xandr API URL: https, or http to loopback only; no credentials, query or fragment. */
+/** The one URL policy (core/url-policy.ts), as for the Xandr API URL. */
 export function parseApiUrl(raw: string): URL {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new GithubError(`GITHUB_API_URL '${raw}' is not a valid URL`);
-  }
-  if (url.username || url.password) throw new GithubError('GITHUB_API_URL must not contain credentials; the token comes from GITHUB_TOKEN');
-  if (url.search || url.hash) throw new GithubError(`GITHUB_API_URL '${url.origin}${url.pathname}' must not have a query or fragment`);
-  if (url.protocol === 'http:' && !isLoopbackHost(url.hostname)) {
-    throw new GithubError(`refusing plain http to ${url.hostname}: the GitHub token would cross the network unencrypted; GITHUB_API_URL must use https (http only for 127.0.0.1, ::1 and localhost)`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new GithubError(`GITHUB_API_URL must use https (got ${url.protocol.replace(/:$/, '')})`);
-  return url;
+  return checkServiceUrl(raw, { setting: 'GITHUB_API_URL', carries: 'the GitHub token', credentialsFrom: 'the token comes from GITHUB_TOKEN' }).url;
 }
 
 async function readBody(body: AsyncIterable<Buffer | Uint8Array> & { destroy(): void }): Promise<string> {

@@ -1,5 +1,5 @@
 import type { GithubClient } from './api-client.js';
-import { GithubError } from './errors.js';
+import { GithubError } from './github-errors.js';
 
 /** GitHub refuses a comment body longer than this (in characters). */
 export const GITHUB_COMMENT_LIMIT = 65_536;

@@ -1,10 +1,10 @@
 import type { Desired, ProjectConfig } from '../manifest/types.js';
-import { planBindings } from './bindings.js';
+import { planBindings } from './plan-bindings.js';
 import { createContext } from './context.js';
-import { planPixels } from './pixels.js';
+import { planPixels } from './plan-pixels.js';
 import { findPruneCandidates, planPrune, pruneWarnings } from './prune.js';
 import type { Draft } from './coded-object.js';
-import { planSegments } from './segments.js';
+import { planSegments } from './plan-segments.js';
 import { selectActions, type Selection } from './select.js';
 import { sequence } from './sequence.js';
 import type { Action, Plan, PlanSource, Summary, Target, LiveState } from './types.js';
@@ -59,7 +59,7 @@ export function buildPlan(input: PlanInput): Plan {
     created_at: input.createdAt,
     summary,
     actions,
-    warnings: [...pruneWarnings(actions), ...selected.warnings, ...guardWarnings(summary, guards)],
+    warnings: [...pruneWarnings(actions), ...selected.warnings, ...guardWarnings(actions, guards)],
     errors: ctx.errors,
     guards,
   };
@@ -71,11 +71,14 @@ function summarize(actions: Action[], unchanged: number, reads: number): Summary
   return summary;
 }
 
-/** The guard checks, shared by the plan (to warn) and apply (to refuse before the first write). */
-export function guardViolations(summary: Summary, guards: Plan['guards']): string[] {
+/**
+ * The guard checks, shared by the plan (to warn) and apply (to refuse before the first write). Counted from
+ * the actions themselves, never from a summary: a saved plan's summary is whatever its file says.
+ */
+export function guardViolations(actions: readonly Pick<Action, 'action'>[], guards: Plan['guards']): string[] {
   const out: string[] = [];
-  const changes = summary.writes;
-  const deletes = summary.delete + summary.deactivate;
+  const changes = actions.length;
+  const deletes = actions.filter((a) => a.action === 'delete' || a.action === 'deactivate').length;
   if (guards.max_changes !== undefined && changes > guards.max_changes) {
     out.push(`${changes} changes exceed guards.max_changes (${guards.max_changes}); raise it in xandr-sync.yaml or pass --max-changes ${changes}`);
   }
@@ -85,8 +88,8 @@ export function guardViolations(summary: Summary, guards: Plan['guards']): strin
   return out;
 }
 
-function guardWarnings(summary: Summary, guards: Plan['guards']): string[] {
-  return guardViolations(summary, guards).map((v) => `apply will refuse this plan: ${v}`);
+function guardWarnings(actions: Action[], guards: Plan['guards']): string[] {
+  return guardViolations(actions, guards).map((v) => `apply will refuse this plan: ${v}`);
 }
 
 function compareText(a: string, b: string): number {

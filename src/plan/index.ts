@@ -1,5 +1,5 @@
 export { buildPlan, guardViolations, type PlanInput } from './build.js';
-export { MAX_LINE_ITEM_PIXELS, revenueRefusal } from './bindings.js';
+export { MAX_LINE_ITEM_PIXELS, revenueRefusal } from './plan-bindings.js';
 export { applyChanges, sameValue, project } from './compare.js';
 export { isRef } from './context.js';
 export { sequence } from './sequence.js';

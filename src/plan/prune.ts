@@ -1,6 +1,6 @@
 import type { Desired, PruneMode } from '../manifest/types.js';
 import type { LiveLineItem, LivePixel, LiveSegment } from '../xandr/types.js';
-import { lineItemSnapshot, pixelsPut, revenueRefusal } from './bindings.js';
+import { lineItemSnapshot, pixelsPut, revenueRefusal } from './plan-bindings.js';
 import type { PlanContext } from './context.js';
 import { matchesAny } from './select.js';
 import type { Draft } from './coded-object.js';

@@ -1,10 +1,10 @@
-import type { Writable } from 'node:stream';
-import type { Style } from './style.js';
-import type { ActionOutcome, ApplyReport } from '../apply/execute.js';
-import type { Target } from '../plan/types.js';
+import type { ActionOutcome } from '../apply/execute.js';
 import { clip, codeSpan, escapeCell, escapeInline, fitMarkdown, type MarkdownSection } from './markdown-fit.js';
+import type { ApplyDocument, RenderOptions, Sink } from './types.js';
+import { plainStyle, type Style } from './style.js';
 
-export function renderApplyText(report: ApplyReport, out: Writable, style: Style, elapsedMs: number): void {
+export function renderApplyText({ report, elapsedMs }: ApplyDocument, out: Sink, options: RenderOptions): void {
+  const style = options.style ?? plainStyle;
   const write = (line = '') => out.write(`${line}\n`);
   write();
   for (const outcome of report.outcomes) write(outcomeLine(outcome, style));
@@ -26,8 +26,8 @@ function outcomeLine(outcome: ActionOutcome, style: Style): string {
 }
 
 /** Each action's outcome for CI to keep (`apply --format json`). */
-export function renderApplyJson(report: ApplyReport, target: Target): string {
-  return `${JSON.stringify(
+export function renderApplyJson({ report, target }: ApplyDocument, sink: Sink): void {
+  sink.write(`${JSON.stringify(
     {
       format_version: 1,
       target,
@@ -37,19 +37,14 @@ export function renderApplyJson(report: ApplyReport, target: Target): string {
     },
     null,
     2,
-  )}\n`;
-}
-
-export interface ApplyMarkdownOptions {
-  /** In characters; the default fits a pull-request comment. */
-  maxLength?: number;
+  )}\n`);
 }
 
 /**
  * The apply report for a step summary: what failed or was skipped first (unfolded, with the reason), then
  * what was done, folded. Fits `maxLength` by whole rows, like the plan.
  */
-export function renderApplyMarkdown(report: ApplyReport, target: Target, options: ApplyMarkdownOptions = {}): string {
+export function renderApplyMarkdown({ report, target }: ApplyDocument, sink: Sink, options: RenderOptions): void {
   const status = report.outcomes.length === 0 ? 'nothing to do' : report.ok ? 'complete' : 'incomplete';
   const head = [
     `### xandr-sync apply: ${status} (${report.done} done, ${report.failed} failed, ${report.skipped} skipped)`,
@@ -76,9 +71,9 @@ export function renderApplyMarkdown(report: ApplyReport, target: Target, options
       rows: done.map((o) => `| ${o.action} | ${codeSpan(o.address)} | ${o.id ?? ''} |`),
     });
   }
-  return fitMarkdown(head, sections, {
+  sink.write(fitMarkdown(head, sections, {
     limit: options.maxLength ?? 60_000,
     note: (shown, total, omitted) =>
       `> **Truncated** to stay within GitHub's size limit: ${shown} of ${total} outcomes are shown.${omitted.length ? ` Not shown: ${omitted.join('; ')}.` : ''} \`apply --format json\` lists every one.`,
-  });
+  }));
 }

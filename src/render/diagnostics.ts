@@ -1,19 +1,13 @@
 import type { Diagnostic } from '../manifest/types.js';
+import type { DiagnosticsDocument, RenderOptions, Sink } from './types.js';
+
+export type { ValidationSummary } from './types.js';
 import { plainStyle, type Style } from './style.js';
 
 /**
  * Diagnostics as text (people), JSON (scripts) and GitHub workflow commands (annotations on a pull request).
- * Renderers return strings; the command decides where they go. Only text may be coloured, and only through
- * the Style it is handed.
+ * Only text may be coloured, and only through the Style it is handed.
  */
-
-/** What was checked, for the summary line. */
-export interface ValidationSummary {
-  files: number;
-  segments: number;
-  pixels: number;
-  bindings: number;
-}
 
 const plural = (n: number, word: string, many = `${word}s`) => `${n} ${n === 1 ? word : many}`;
 
@@ -30,7 +24,8 @@ export function formatDiagnostic(d: Diagnostic, paint: Style = plainStyle): stri
 }
 
 /** One line per diagnostic, then a one-line summary. */
-export function renderDiagnosticsText(diagnostics: Diagnostic[], summary: ValidationSummary, paint: Style = plainStyle): string {
+export function renderDiagnosticsText({ diagnostics, summary }: DiagnosticsDocument, sink: Sink, options: RenderOptions): void {
+  const paint = options.style ?? plainStyle;
   const lines = diagnostics.map((d) => formatDiagnostic(d, paint));
   const { errors, warnings } = counts(diagnostics);
   const checked = `${plural(summary.files, 'file')}: ${plural(summary.segments, 'segment')}, ${plural(summary.pixels, 'conversion pixel')}, ${plural(summary.bindings, 'line-item binding')}`;
@@ -42,16 +37,16 @@ export function renderDiagnosticsText(diagnostics: Diagnostic[], summary: Valida
     const also = warnings > 0 ? ` with ${plural(warnings, 'warning')}` : '';
     lines.push(paint.green(`valid${also}: ${checked}`));
   }
-  return `${lines.join('\n')}\n`;
+  sink.write(`${lines.join('\n')}\n`);
 }
 
 /** A stable JSON document: `valid`, the counts, every diagnostic. */
-export function renderDiagnosticsJson(diagnostics: Diagnostic[], summary: ValidationSummary & { root?: string }): string {
+export function renderDiagnosticsJson({ diagnostics, summary, root }: DiagnosticsDocument, sink: Sink): void {
   const { errors, warnings } = counts(diagnostics);
   const body = {
     format_version: 1,
     valid: errors === 0,
-    ...(summary.root !== undefined ? { root: summary.root } : {}),
+    ...(root !== undefined ? { root } : {}),
     summary: {
       files: summary.files,
       segments: summary.segments,
@@ -62,7 +57,7 @@ export function renderDiagnosticsJson(diagnostics: Diagnostic[], summary: Valida
     },
     diagnostics: diagnostics.map(({ severity, code, message, file, line, column }) => ({ severity, code, message, file, line, column })),
   };
-  return `${JSON.stringify(body, null, 2)}\n`;
+  sink.write(`${JSON.stringify(body, null, 2)}\n`);
 }
 
 /** GitHub's escaping for a workflow command's message. */
@@ -92,8 +87,8 @@ export interface Annotation {
  * Workflow commands: the first 10 diagnostics (errors first) as annotations on their lines, then one
  * annotation that counts the rest, then the rest as plain log lines so that nothing is lost.
  */
-export function renderDiagnosticsGithub(diagnostics: Diagnostic[], limit = GITHUB_ANNOTATION_LIMIT): string {
-  return renderAnnotationsGithub(diagnostics, { limit, command: 'xandr-sync validate' });
+export function renderDiagnosticsGithub({ diagnostics }: DiagnosticsDocument, sink: Sink): void {
+  sink.write(renderAnnotationsGithub(diagnostics, { command: 'xandr-sync validate' }));
 }
 
 /** The same for any annotation; `command` names what to run locally in the counting line. */

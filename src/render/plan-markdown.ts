@@ -1,15 +1,10 @@
 import type { Action, Plan } from '../plan/types.js';
 import { clip, codeSpan, escapeCell, escapeInline, fitMarkdown, type MarkdownSection } from './markdown-fit.js';
 import { formatPlanError, targetLabel } from './plan-text.js';
+import type { RenderOptions, Sink } from './types.js';
 import { describeChanges, liveLabel, requestLine } from './values.js';
 
-export interface MarkdownOptions {
-  /** The write budget apply will run at, for the time estimate. */
-  writesPerMinute?: number;
-  /** In characters. GitHub refuses comments over 65,536; the default leaves room for a marker and a footer. */
-  maxLength?: number;
-}
-
+/** GitHub refuses comments over 65,536 characters; the default leaves room for a marker and a footer. */
 export const DEFAULT_MARKDOWN_LIMIT = 60_000;
 
 const KIND_TITLES: Record<Action['kind'], string> = {
@@ -29,7 +24,11 @@ const MAX_CHANGES_PER_ROW = 20;
  * are dropped from the end (tables keep their header, every <details> is closed) and a note says what was
  * left out.
  */
-export function renderPlanMarkdown(plan: Plan, options: MarkdownOptions = {}): string {
+export function renderPlanMarkdown(plan: Plan, sink: Sink, options: RenderOptions): void {
+  sink.write(planMarkdown(plan, options));
+}
+
+function planMarkdown(plan: Plan, options: RenderOptions): string {
   const limit = options.maxLength ?? DEFAULT_MARKDOWN_LIMIT;
   const head = [headline(plan, options), '', contextLine(plan), ''];
   const note = (shown: number, total: number, omitted: string[]) =>
@@ -57,7 +56,7 @@ function riskLines(plan: Plan): string[] {
   ];
 }
 
-function headline(plan: Plan, options: MarkdownOptions): string {
+function headline(plan: Plan, options: RenderOptions): string {
   const s = plan.summary;
   if (plan.errors.length > 0) return '### xandr-sync plan: failed';
   if (plan.actions.length === 0) return `### xandr-sync plan: no changes (${s.unchanged} objects checked, ${s.reads} reads)`;

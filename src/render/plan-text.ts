@@ -1,10 +1,11 @@
-import type { Writable } from 'node:stream';
-import type { Style } from './style.js';
 import type { Action, Plan, PlanError } from '../plan/types.js';
+import type { RenderOptions, Sink } from './types.js';
+import { plainStyle, type Style } from './style.js';
 import { ACTION_SIGN, describeChanges, liveLabel, requestLine } from './values.js';
 
 /** The plan for a terminal or a log, Terraform-like: one block per action, then one summary line. */
-export function renderPlanText(plan: Plan, out: Writable, style: Style): void {
+export function renderPlanText(plan: Plan, out: Sink, options: RenderOptions): void {
+  const style = options.style ?? plainStyle;
   const write = (line = '') => out.write(`${line}\n`);
   if (plan.errors.length > 0) {
     for (const error of plan.errors) write(style.red(formatPlanError(error)));

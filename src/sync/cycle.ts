@@ -1,14 +1,16 @@
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type { GuardError, LockError } from '../apply/apply-errors.js';
+import { applyPlan, type GuardLimits } from '../apply/apply-plan.js';
 import type { ApplyReport } from '../apply/execute.js';
-import type { LockError } from '../apply/lock.js';
-import { applyPlan, planAgainstLive, type GuardError, type GuardOverrides } from '../apply/reconcile.js';
+import type { Clock } from '../core/clock.js';
+import { productErrorCode } from '../core/product-error.js';
 import type { Checkout } from '../git/config-repo.js';
 import { loadManifests } from '../manifest/index.js';
 import type { LoadResult } from '../manifest/types.js';
-import type { Plan } from '../plan/index.js';
+import { buildPlan, type Plan } from '../plan/index.js';
+import { readPlanInput } from '../read/plan-input.js';
 import { formatDiagnostic } from '../render/diagnostics.js';
-import type { Clock } from '../xandr/clock.js';
 import type { ConnectionKeeper } from './connections.js';
 import type { CycleFailure, CycleReport, CycleResult, CycleSource, FailureStage, SyncConnection, SyncMode } from './types.js';
 
@@ -26,7 +28,8 @@ export interface CycleDeps {
   /** Shown to whoever finds the apply lock taken. */
   command: string;
   advertisers?: number[];
-  guards?: GuardOverrides;
+  /** `--max-changes` / `--max-deletes`, over the project file's guards. */
+  guards?: GuardLimits;
   clock: Clock;
 }
 
@@ -122,15 +125,17 @@ async function steps(
 
   let plan: Plan;
   try {
-    plan = await planAgainstLive({
-      load,
-      client: connection.client,
-      target: connection.target,
-      source: { paths: [deps.path], git: { commit: checkout.commit, dirty: false } },
-      advertisers: deps.advertisers,
-      signal,
-      now: () => new Date(deps.clock.now()),
-    });
+    plan = buildPlan(
+      await readPlanInput({
+        load,
+        client: connection.client,
+        target: connection.target,
+        source: { paths: [deps.path], git: { commit: checkout.commit, dirty: false } },
+        advertisers: deps.advertisers,
+        signal,
+        now: () => new Date(deps.clock.now()),
+      }),
+    );
   } catch (error) {
     if (isAuthError(error)) state.loginOk = false;
     throw new StageError('plan', messageOf(error));
@@ -150,13 +155,13 @@ async function steps(
       lockKey: connection.lockKey,
       lockDir: deps.lockDir,
       command: deps.command,
-      guards: deps.guards,
+      guards: { ...load.config.guards, ...definedOnly(deps.guards ?? {}) },
       signal,
     });
   } catch (error) {
-    // By code rather than instanceof, like main.ts: robust to two copies of a module.
-    if (codeOf(error) === 'GUARD') throw new StageError('guard', (error as GuardError).message);
-    if (codeOf(error) === 'LOCKED') throw new StageError('lock', (error as LockError).message, { holder: (error as LockError).holder });
+    // By code rather than instanceof: robust to two copies of a module.
+    if (productErrorCode(error) === 'GUARD') throw new StageError('guard', (error as GuardError).message);
+    if (productErrorCode(error) === 'LOCKED') throw new StageError('lock', (error as LockError).message, { holder: (error as LockError).holder });
     if (isAuthError(error)) state.loginOk = false;
     throw new StageError('apply', messageOf(error));
   }
@@ -208,10 +213,10 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-function codeOf(error: unknown): unknown {
-  return error instanceof Error ? (error as { code?: unknown }).code : undefined;
+function isAuthError(error: unknown): boolean {
+  return productErrorCode(error) === 'XANDR_AUTH';
 }
 
-function isAuthError(error: unknown): boolean {
-  return codeOf(error) === 'XANDR_AUTH';
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

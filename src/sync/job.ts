@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from '../xandr/clock.js';
+import { systemClock, type Clock } from '../core/clock.js';
 import { ConnectionKeeper } from './connections.js';
 import { runCycle, type CycleDeps } from './cycle.js';
 import { decideNotification, INITIAL_NOTIFY_STATE, type Notification, type NotifyState } from './notifications.js';

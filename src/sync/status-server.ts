@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { isIP } from 'node:net';
-import { isLoopbackHost } from '../xandr/index.js';
+import { isLoopbackHost } from '../core/url-policy.js';
 import { PROMETHEUS_CONTENT_TYPE } from './prometheus.js';
+import { ListenError } from './sync-errors.js';
 
 export interface StatusSources {
   metrics(): string;
@@ -21,10 +22,6 @@ export interface StatusServer {
   close(): Promise<void>;
 }
 
-export class ListenAddressError extends Error {
-  readonly code = 'USAGE';
-}
-
 /**
  * `HOST:PORT` or `[IPv6]:PORT`. The host is an IP address or `localhost`, never a name to resolve. Any
  * address may be given: the endpoint is read-only and serves no secrets and no object names, and a
@@ -32,11 +29,11 @@ export class ListenAddressError extends Error {
  */
 export function parseListenAddress(text: string): ListenAddress & { loopback: boolean } {
   const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(text);
-  if (!match) throw new ListenAddressError(`--listen must be HOST:PORT, e.g. 127.0.0.1:9464 or [::1]:9464 (got '${text}')`);
+  if (!match) throw new ListenError(`--listen must be HOST:PORT, e.g. 127.0.0.1:9464 or [::1]:9464 (got '${text}')`);
   const host = (match[1] ?? match[2])!;
   const port = Number(match[3]);
-  if (port > 65535) throw new ListenAddressError(`--listen: port ${port} is out of range`);
-  if (host !== 'localhost' && isIP(host) === 0) throw new ListenAddressError(`--listen: '${host}' is not an IP address (or localhost)`);
+  if (port > 65535) throw new ListenError(`--listen: port ${port} is out of range`);
+  if (host !== 'localhost' && isIP(host) === 0) throw new ListenError(`--listen: '${host}' is not an IP address (or localhost)`);
   return { host, port, loopback: isLoopbackHost(host) };
 }
 
@@ -58,7 +55,7 @@ export async function startStatusServer(address: ListenAddress, sources: StatusS
       resolve();
     });
   }).catch((error: NodeJS.ErrnoException) => {
-    throw Object.assign(new Error(`cannot listen on ${address.host}:${address.port}: ${error.code ?? error.message}`), { code: 'LISTEN' });
+    throw new ListenError(`cannot listen on ${address.host}:${address.port}: ${error.code ?? error.message}`);
   });
   const port = (server.address() as AddressInfo).port;
   const host = address.host.includes(':') ? `[${address.host}]` : address.host;

@@ -2,7 +2,8 @@ import type { ActionKind } from '../plan/index.js';
 import type { ClientEvent } from '../xandr/index.js';
 import { NOTIFICATION_EVENTS, type NotificationEvent } from './notifications.js';
 import { Counter, Gauge, Histogram, Registry } from './prometheus.js';
-import { CYCLE_RESULTS, FAILURE_STAGES, KINDS, type CycleReport } from './types.js';
+import { KINDS } from '../manifest/index.js';
+import { CYCLE_RESULTS, FAILURE_STAGES, type CycleReport } from './types.js';
 
 export type SkipReason = 'overlap' | 'backoff';
 

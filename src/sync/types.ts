@@ -1,6 +1,6 @@
+import type { LockHolder } from '../apply/apply-errors.js';
 import type { ApplyReport } from '../apply/execute.js';
-import type { LockHolder } from '../apply/lock.js';
-import type { Kind, ProjectConfig } from '../manifest/types.js';
+import type { ProjectConfig } from '../manifest/types.js';
 import type { Plan, Target } from '../plan/index.js';
 import type { ClientEvent, XandrClient } from '../xandr/index.js';
 
@@ -16,8 +16,6 @@ export const CYCLE_RESULTS: readonly CycleResult[] = ['in_sync', 'applied', 'dri
 /** The step a failed cycle stopped at. */
 export type FailureStage = 'fetch' | 'validate' | 'connect' | 'plan' | 'guard' | 'lock' | 'apply';
 export const FAILURE_STAGES: readonly FailureStage[] = ['fetch', 'validate', 'connect', 'plan', 'guard', 'lock', 'apply'];
-
-export const KINDS: readonly Kind[] = ['Segment', 'ConversionPixel', 'LineItemPixels'];
 
 export interface CycleSource {
   /** The repository URL without credentials. */

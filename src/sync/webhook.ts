@@ -1,10 +1,7 @@
 import { Agent, request } from 'undici';
-import { isLoopbackHost } from '../xandr/index.js';
+import { checkServiceUrl, pinnedLookup } from '../core/url-policy.js';
 import type { Notification } from './notifications.js';
-
-export class WebhookUrlError extends Error {
-  readonly code = 'USAGE';
-}
+import { WebhookError } from './sync-errors.js';
 
 export interface WebhookTarget {
   url: string;
@@ -12,21 +9,14 @@ export interface WebhookTarget {
   display: string;
 }
 
-/** https anywhere; plain http only to this machine (a local relay, a test server). */
+/** The one URL policy (core/url-policy.ts): https anywhere, plain http only to this machine. */
 export function parseWebhookUrl(raw: string): WebhookTarget {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    throw new WebhookUrlError('--webhook is not a valid URL');
-  }
-  if (url.protocol === 'http:') {
-    if (!isLoopbackHost(url.hostname)) {
-      throw new WebhookUrlError(`--webhook: refusing plain http to ${url.hostname}; use https (http is allowed only for 127.0.0.1, ::1 and localhost)`);
-    }
-  } else if (url.protocol !== 'https:') {
-    throw new WebhookUrlError(`--webhook must use https (got ${url.protocol.replace(/:$/, '')})`);
-  }
+  const { url } = checkServiceUrl(raw, {
+    setting: '--webhook',
+    carries: 'notifications',
+    credentialsFrom: 'a webhook URL carries its secret in its path',
+    allowQuery: true,
+  });
   return { url: url.href, display: url.origin };
 }
 
@@ -36,7 +26,7 @@ export function parseWebhookUrl(raw: string): WebhookTarget {
  * reported to the caller and never retried: the next state change brings the next message.
  */
 export class Webhook {
-  private readonly agent = new Agent({ connectTimeout: 10_000, headersTimeout: 10_000, bodyTimeout: 10_000, keepAliveTimeout: 1_000 });
+  private readonly agent = new Agent({ connectTimeout: 10_000, headersTimeout: 10_000, bodyTimeout: 10_000, keepAliveTimeout: 1_000, connect: { lookup: pinnedLookup } });
 
   constructor(
     readonly target: WebhookTarget,
@@ -59,9 +49,9 @@ export class Webhook {
       await res.body.dump();
     } catch (error) {
       const code = (error as { code?: unknown }).code;
-      throw new Error(`webhook ${this.target.display}: ${typeof code === 'string' ? code : error instanceof Error ? error.name : 'request failed'}`);
+      throw new WebhookError(`webhook ${this.target.display}: ${typeof code === 'string' ? code : error instanceof Error ? error.name : 'request failed'}`);
     }
-    if (status < 200 || status >= 300) throw new Error(`webhook ${this.target.display} answered HTTP ${status}`);
+    if (status < 200 || status >= 300) throw new WebhookError(`webhook ${this.target.display} answered HTTP ${status}`);
   }
 
   async close(): Promise<void> {

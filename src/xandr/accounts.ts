@@ -1,6 +1,6 @@
 import type { XandrClient } from './client.js';
 import { extractObjects } from './envelope.js';
-import { XandrResponseError } from './errors.js';
+import { XandrResponseError } from './xandr-errors.js';
 import { normalizeAdvertiser, normalizeMember } from './normalize.js';
 import { readByIds, type ServiceShape } from './service.js';
 import type { LiveAdvertiser, LiveMember } from './types.js';

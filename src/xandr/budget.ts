@@ -1,5 +1,5 @@
-import type { Clock } from './clock.js';
-import { XandrAbortedError } from './errors.js';
+import type { Clock } from '../core/clock.js';
+import { XandrAbortedError } from './xandr-errors.js';
 
 export type CallClass = 'read' | 'write' | 'auth';
 
@@ -13,7 +13,7 @@ export interface BudgetLimits {
 }
 
 /** The most conservative documented figures (xandr-api.md Part A.3). */
-export const DEFAULT_LIMITS: BudgetLimits = { readsPerMinute: 100, writesPerMinute: 60, maxInFlight: 15, windowMs: 60_000 };
+export const DEFAULT_BUDGET: BudgetLimits = { readsPerMinute: 100, writesPerMinute: 60, maxInFlight: 15, windowMs: 60_000 };
 
 /**
  * A slot stays charged from the moment it is taken until `window` after its response arrived (plus a
@@ -110,7 +110,7 @@ export class RateBudget {
   readonly taken = { read: 0, write: 0, auth: 0 };
 
   constructor(limits: Partial<BudgetLimits>, private readonly clock: Clock) {
-    this.limits = { ...DEFAULT_LIMITS, ...stripUndefined(limits) };
+    this.limits = { ...DEFAULT_BUDGET, ...stripUndefined(limits) };
     if (this.limits.maxInFlight < 1 || this.limits.readsPerMinute < 1 || this.limits.writesPerMinute < 1) {
       throw new RangeError('rate budget limits must be at least 1');
     }

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { RateBudget, type BudgetLimits, type CallClass } from './budget.js';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock, type Clock } from '../core/clock.js';
 import { parseEndpoint, type Endpoint } from './endpoint.js';
 import { classify, type ErrorDetail, type Verdict, type XandrBody } from './envelope.js';
 import {
@@ -12,7 +12,7 @@ import {
   XandrRateLimitError,
   XandrResponseError,
   type XandrError,
-} from './errors.js';
+} from './xandr-errors.js';
 import { backoffDelay, DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 import { Session } from './session.js';
 import { Transport, TransportError, type HttpResponse, type Method, type Query, type TransportOptions } from './transport.js';

@@ -1,13 +1,13 @@
 export { XandrClient, type ClientOptions, type ClientEvent, type ClientStats, type Credentials, type CallSpec } from './client.js';
-export { DEFAULT_LIMITS, RateBudget, type BudgetLimits } from './budget.js';
-export { systemClock, type Clock } from './clock.js';
-export { DEFAULT_API_URL, parseEndpoint, isLoopbackHost, type Endpoint } from './endpoint.js';
-export * from './errors.js';
+export { DEFAULT_BUDGET, RateBudget, type BudgetLimits } from './budget.js';
+export { DEFAULT_API_URL, parseEndpoint, type Endpoint } from './endpoint.js';
+export * from './xandr-errors.js';
 export * from './types.js';
 export * from './segments.js';
 export * from './pixels.js';
 export * from './line-items.js';
 export * from './accounts.js';
-export { PAGE_SIZE, responseId, type Written } from './service.js';
+export { PAGE_SIZE } from './service.js';
+export { createObject, deleteObject, updateObject, type Write } from './writes.js';
 export { extractObjects, type XandrBody } from './envelope.js';
 export { toNumber } from './normalize.js';

@@ -1,6 +1,6 @@
 import type { XandrClient } from './client.js';
 import { normalizeLineItem } from './normalize.js';
-import { readAll, readByIds, readOne, updateObject, type ServiceShape, type Written } from './service.js';
+import { readAll, readByIds, readOne, type ServiceShape } from './service.js';
 import type { LiveLineItem } from './types.js';
 
 /** The line-item service's envelope keys are hyphenated too: `line-item` / `line-items` (xandr-api.md B.1). */
@@ -23,26 +23,4 @@ export function findLineItemByCode(client: XandrClient, advertiserId: number, co
     (li) => li.advertiser_id === advertiserId && li.code?.toLowerCase() === wanted,
     signal,
   );
-}
-
-/** The writable fields of a line item's pixel element (name and trigger_type are read-only). */
-export interface LineItemPixelWrite {
-  id: number;
-  state: 'active' | 'inactive';
-  post_click_revenue?: number | null;
-  post_view_revenue?: number | null;
-}
-
-/**
- * Replaces the line item's whole `pixels` array (no `append`): the array sent is the complete result, so
- * a pixel left out is detached, deliberately.
- */
-export function putLineItemPixels(
-  client: XandrClient,
-  id: number,
-  advertiserId: number,
-  pixels: LineItemPixelWrite[],
-  signal?: AbortSignal,
-): Promise<Written<LiveLineItem>> {
-  return updateObject(client, lineItemShape, { id, advertiser_id: advertiserId }, { pixels }, { object: `line-item ${id}`, signal });
 }

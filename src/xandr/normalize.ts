@@ -1,4 +1,4 @@
-import { XandrResponseError } from './errors.js';
+import { XandrResponseError } from './xandr-errors.js';
 import { isRecord } from './envelope.js';
 import type { Json, LiveAdvertiser, LiveLineItem, LiveLineItemPixel, LiveMember, LivePixel, LiveSegment } from './types.js';
 

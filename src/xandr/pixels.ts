@@ -1,7 +1,7 @@
 import type { XandrClient } from './client.js';
 import { isRecord } from './envelope.js';
 import { normalizePixel } from './normalize.js';
-import { createObject, readAll, readByIds, readOne, type ServiceShape, type Written } from './service.js';
+import { readAll, readByIds, readOne, type ServiceShape } from './service.js';
 import type { LivePixel } from './types.js';
 
 export const pixelShape: ServiceShape<LivePixel> = { service: 'pixel', singular: 'pixel', plural: 'pixels', normalize: normalizePixel };
@@ -29,18 +29,3 @@ export function findPixelByCode(client: XandrClient, advertiserId: number, code:
     signal,
   );
 }
-
-/** POST a pixel with a `code`; a lost answer is resolved by looking the code up, never by a blind retry. */
-export function createPixel(
-  client: XandrClient,
-  advertiserId: number,
-  fields: Record<string, unknown> & { code: string },
-  signal?: AbortSignal,
-): Promise<Written<LivePixel>> {
-  return createObject(client, pixelShape, { advertiser_id: advertiserId }, fields, {
-    object: `pixel code=${fields.code}`,
-    find: () => findPixelByCode(client, advertiserId, fields.code, signal),
-    signal,
-  });
-}
-

@@ -1,6 +1,6 @@
-import type { CallSpec, XandrClient } from './client.js';
-import { extractObjects, type XandrBody } from './envelope.js';
-import { XandrApiError, XandrResponseError } from './errors.js';
+import type { XandrClient } from './client.js';
+import { extractObjects } from './envelope.js';
+import { XandrApiError, XandrResponseError } from './xandr-errors.js';
 import { toNumber } from './normalize.js';
 import type { Query } from './transport.js';
 
@@ -103,63 +103,6 @@ export async function readOne<T extends { id: number }>(
     if (error instanceof XandrApiError && error.notFound) return null;
     throw error;
   }
-}
-
-export interface Written<T> {
-  id: number;
-  /** The object as Xandr returned it, when it did (the pixel POST returns only the id). */
-  object: T | null;
-}
-
-export async function createObject<T extends { id: number }>(
-  client: XandrClient,
-  shape: ServiceShape<T>,
-  query: Query,
-  fields: Record<string, unknown>,
-  options: { object: string; find?: () => Promise<T | null>; signal?: AbortSignal },
-): Promise<Written<T>> {
-  const spec: CallSpec = {
-    method: 'POST',
-    service: shape.service,
-    query,
-    body: { [shape.singular]: fields },
-    object: options.object,
-    signal: options.signal,
-  };
-  if (options.find) {
-    const find = options.find;
-    spec.recover = async () => {
-      const found = await find();
-      return found ? { status: 'OK', id: found.id, [shape.singular]: found } : null;
-    };
-  }
-  return written(await client.call(spec), shape, options.object);
-}
-
-export async function updateObject<T extends { id: number }>(
-  client: XandrClient,
-  shape: ServiceShape<T>,
-  query: Query,
-  fields: Record<string, unknown>,
-  options: { object: string; signal?: AbortSignal },
-): Promise<Written<T>> {
-  const body = await client.call({ method: 'PUT', service: shape.service, query, body: { [shape.singular]: fields }, object: options.object, signal: options.signal });
-  return written(body, shape, options.object);
-}
-
-function written<T extends { id: number }>(body: XandrBody, shape: ServiceShape<T>, what: string): Written<T> {
-  const raw = extractObjects(body, shape.singular, shape.plural)[0];
-  const object = raw === undefined ? null : shape.normalize(raw);
-  return { id: responseId(body, object?.id, what, shape.service), object };
-}
-
-/** The id a POST or PUT answered: the response's `id` (an int after POST, a string after PUT) or the object's. */
-export function responseId(body: XandrBody, objectId: number | undefined, what: string, service: string): number {
-  const id = toNumber(body.id) ?? objectId ?? null;
-  if (id === null || !Number.isSafeInteger(id) || id <= 0) {
-    throw new XandrResponseError(`${what}: Xandr reported success but no id`, { service });
-  }
-  return id;
 }
 
 function dedupe<T extends { id: number }>(objects: T[]): T[] {

@@ -1,6 +1,6 @@
 import type { Desired } from '../../src/manifest/types.js';
 import { executePlan, type ApplyReport } from '../../src/apply/execute.js';
-import { readLive } from '../../src/apply/read-live.js';
+import { readLive } from '../../src/read/live-state.js';
 import { buildPlan, type Plan } from '../../src/plan/index.js';
 import { XandrClient, type ClientOptions } from '../../src/xandr/index.js';
 import { binding, config, desired, pixel, segment, source0 } from '../helpers/model.js';

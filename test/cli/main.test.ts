@@ -1,8 +1,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
-import { main, describeError } from '../../src/cli/main.js';
-import { UsageError } from '../../src/cli/io.js';
+import { main } from '../../src/cli/main.js';
+import { describeError } from '../../src/cli/describe-error.js';
+import { FileError, UsageError } from '../../src/cli/cli-errors.js';
+import { GitCommandError } from '../../src/git/git-errors.js';
 
 function capture() {
   const stream = new PassThrough();
@@ -27,9 +30,26 @@ test('--help lists every command and exits 0', async () => {
   for (const name of ['validate', 'plan', 'apply', 'sync', 'import', 'sandbox']) assert.match(out.text(), name);
 });
 
-test('an unexpected error is reported as a bug, a usage error is not', () => {
-  assert.match(describeError(new TypeError('x is undefined')), /this is a bug/);
-  assert.not.match(describeError(new UsageError('bad flag')), /bug/);
+test('an unexpected error is reported as a bug; a catalogued product error is not', () => {
+  assert.match(describeError(new TypeError('x is undefined'), 'xandr-sync --help'), /this is a bug/);
+  const usage = describeError(new UsageError('bad flag'), 'xandr-sync plan --help');
+  assert.not.match(usage, /bug/);
+  assert.match(usage, /Run 'xandr-sync plan --help' for usage/);
+  assert.is(describeError(new FileError('cannot write x'), 'h'), 'error: cannot write x');
+  assert.is(describeError(new GitCommandError('git fetch failed', 'fetch'), 'h'), 'error: git fetch failed');
+});
+
+test("an error carrying a string code that is not ours (Node's EACCES) is a bug, not an expected error", () => {
+  const eacces = Object.assign(new Error('EACCES: permission denied, open /x'), { code: 'EACCES' });
+  assert.match(describeError(eacces, 'h'), /this is a bug/);
+});
+
+test('--version prints the version from package.json', async () => {
+  const out = capture();
+  const code = await main(['--version'], { stdout: out.stream, stderr: capture().stream });
+  assert.is(code, 0);
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  assert.is(out.text(), `${version}\n`);
 });
 
 test.run();

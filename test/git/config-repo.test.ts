@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigRepo, defaultCacheDir } from '../../src/git/config-repo.js';
-import { GitCommandError, GitInputError } from '../../src/git/errors.js';
+import { GitCommandError, GitInputError } from '../../src/git/git-errors.js';
 import { parseRemoteUrl, type RemoteUrl } from '../../src/git/remote-url.js';
 import { rejects } from '../helpers/assert.js';
 import { repoFixture, type RepoFixture } from './repo-fixture.js';

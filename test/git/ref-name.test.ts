@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { GitInputError } from '../../src/git/errors.js';
+import { GitInputError } from '../../src/git/git-errors.js';
 import { checkRefName, refNameProblem } from '../../src/git/ref-name.js';
 
 const test = suite('ref names');

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { GitInputError } from '../../src/git/errors.js';
+import { GitInputError } from '../../src/git/git-errors.js';
 import { parseRemoteUrl } from '../../src/git/remote-url.js';
 
 const test = suite('repository URLs');

@@ -162,7 +162,9 @@ test('manifest errors in GitHub Actions: 10 annotations and a count, the rest as
     assert.is(lines.filter((l) => l.startsWith('::error ')).length, 10);
     assert.is(lines.filter((l) => /^::warning title=xandr-sync validate::30 errors more/.test(l)).length, 1);
     assert.is(lines.filter((l) => /^bad-\d+\.yaml:\d+:\d+: error /.test(l)).length, 30);
-    assert.is(run.stdout, '');
+    const document = JSON.parse(run.stdout);
+    assert.is(document.ok, false, 'stdout is one JSON document saying the command failed');
+    assert.is(document.diagnostics.length, 40, 'with every diagnostic, for CI to read');
   } finally {
     ws.cleanup();
   }

@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendStepSummary, STEP_SUMMARY_LIMIT } from '../../src/github/step-summary.js';
-import { renderPlanMarkdown } from '../../src/render/plan-markdown.js';
+import { renderToString } from '../../src/render/registry.js';
 import { workspace } from '../helpers/cli.js';
 import { action, assertWellFormed, plan } from '../render/markdown-checks.js';
 
@@ -12,7 +12,7 @@ const ws = workspace();
 test.after(() => ws.cleanup());
 
 const big = plan(Array.from({ length: 6000 }, () => action('Segment', { warnings: ['revenue changes: é€😀'] })));
-const render = (max: number) => renderPlanMarkdown(big, { maxLength: max });
+const render = (max: number) => renderToString('plan', 'markdown', big, { maxLength: max });
 
 test('many appends of a large plan: the file never passes 1 MiB, and each append is whole markdown', () => {
   const file = join(ws.dir, 'summary-many.md');

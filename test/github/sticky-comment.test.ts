@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { GithubClient } from '../../src/github/api-client.js';
-import { GithubError } from '../../src/github/errors.js';
+import { GithubError } from '../../src/github/github-errors.js';
 import { planCommentMarker, upsertStickyComment } from '../../src/github/sticky-comment.js';
 import { startFakeGithub, type FakeGithub } from './fake-github.js';
 

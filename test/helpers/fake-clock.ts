@@ -1,5 +1,5 @@
 import { Prng } from '../../src/sandbox/random.js';
-import type { Clock } from '../../src/xandr/clock.js';
+import type { Clock } from '../../src/core/clock.js';
 
 /**
  * A clock the test moves by hand. Sleepers wake in time order when `advance` passes their deadline;

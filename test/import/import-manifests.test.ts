@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildImport, slug, unique, type ImportInput } from '../../src/apply/import-manifests.js';
-import type { Account } from '../../src/apply/read-account.js';
+import { buildImport, slug, unique, type ImportInput } from '../../src/import/build-import.js';
+import type { Account } from '../../src/read/account.js';
 import { loadManifests } from '../../src/manifest/index.js';
 import { advertiser, desired, liveLineItem, livePixel, liveSegment, segment } from '../helpers/model.js';
 import { makeTree } from '../manifest/helpers.js';

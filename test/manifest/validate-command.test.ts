@@ -2,8 +2,12 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Diagnostic } from '../../src/manifest/index.js';
-import { escapeData, escapeProperty, renderDiagnosticsGithub, renderDiagnosticsText } from '../../src/render/diagnostics.js';
+import { escapeData, escapeProperty } from '../../src/render/diagnostics.js';
+import { renderToString } from '../../src/render/registry.js';
 import { makeTree, runCli, segment } from './helpers.js';
+
+const githubAnnotations = (diagnostics: Diagnostic[]) =>
+  renderToString('diagnostics', 'github', { diagnostics, summary: { files: 0, segments: 0, pixels: 0, bindings: 0 } });
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures/manifests');
@@ -101,26 +105,26 @@ const diagnostic = (over: Partial<Diagnostic> = {}): Diagnostic => ({
 test('github escaping: % CR LF everywhere, and : , in properties', () => {
   assert.is(escapeData('100% done\r\nnext: a,b'), '100%25 done%0D%0Anext: a,b');
   assert.is(escapeProperty('dir:x/a,b.yaml%'), 'dir%3Ax/a%2Cb.yaml%25');
-  const line = renderDiagnosticsGithub([diagnostic({ file: 'C:,odd.yaml', message: 'line one\nline two 50%' })]);
+  const line = githubAnnotations([diagnostic({ file: 'C:,odd.yaml', message: 'line one\nline two 50%' })]);
   assert.is(line, '::error file=C%3A%2Codd.yaml,line=1,col=2,title=invalid-value::line one%0Aline two 50%25\n');
 });
 
 test('github: errors take the annotation slots before warnings; the counting line has a severity with room', () => {
   const warnings = Array.from({ length: 5 }, (_, i) => diagnostic({ severity: 'warning', line: i + 1 }));
   const errors = Array.from({ length: 8 }, (_, i) => diagnostic({ line: i + 100 }));
-  const out = renderDiagnosticsGithub([...warnings, ...errors]).trimEnd().split('\n');
+  const out = githubAnnotations([...warnings, ...errors]).trimEnd().split('\n');
   assert.equal(out.slice(0, 8).map((l) => l.slice(0, 7)), Array(8).fill('::error'));
   assert.equal(out.slice(8, 10).map((l) => l.slice(0, 9)), ['::warning', '::warning']);
   assert.match(out[10] as string, /^::warning title=xandr-sync validate::3 warnings more/);
-  const mixed = renderDiagnosticsGithub([...Array.from({ length: 12 }, () => diagnostic({ severity: 'warning' })), diagnostic()]);
+  const mixed = githubAnnotations([...Array.from({ length: 12 }, () => diagnostic({ severity: 'warning' })), diagnostic()]);
   assert.match(mixed.split('\n')[10] as string, /^::warning title=.*::3 warnings more/);
 });
 
 test('text: the summary counts errors and warnings', () => {
   const summary = { files: 2, segments: 1, pixels: 1, bindings: 0 };
-  assert.is(renderDiagnosticsText([], summary), 'valid: 2 files: 1 segment, 1 conversion pixel, 0 line-item bindings\n');
+  assert.is(renderToString('diagnostics', 'text', { diagnostics: [], summary }), 'valid: 2 files: 1 segment, 1 conversion pixel, 0 line-item bindings\n');
   assert.is(
-    renderDiagnosticsText([diagnostic({ severity: 'warning' })], summary),
+    renderToString('diagnostics', 'text', { diagnostics: [diagnostic({ severity: 'warning' })], summary }),
     'a.yaml:1:2: warning invalid-value bad\nvalid with 1 warning: 2 files: 1 segment, 1 conversion pixel, 0 line-item bindings\n',
   );
 });

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { executePlan } from '../../src/apply/execute.js';
-import { readLive } from '../../src/apply/read-live.js';
+import { readLive } from '../../src/read/live-state.js';
 import type { BindingPixel, Desired } from '../../src/manifest/types.js';
 import { buildPlan } from '../../src/plan/index.js';
 import { XandrClient } from '../../src/xandr/index.js';

@@ -1,8 +1,11 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { Action } from '../../src/plan/types.js';
-import { DEFAULT_MARKDOWN_LIMIT, renderPlanMarkdown } from '../../src/render/plan-markdown.js';
+import type { Action, Plan } from '../../src/plan/types.js';
+import { DEFAULT_MARKDOWN_LIMIT } from '../../src/render/plan-markdown.js';
+import { renderToString, type RenderOptions } from '../../src/render/registry.js';
 import { action, assertWellFormed, plan } from './markdown-checks.js';
+
+const planMarkdown = (p: Plan, options: RenderOptions = {}) => renderToString('plan', 'markdown', p, options);
 
 const test = suite('plan markdown for pull requests');
 
@@ -16,7 +19,7 @@ function manyChanges(n: number): Action[] {
 
 test('a small plan: summary line first, then risks open, then one folded block per kind, nothing truncated', () => {
   const p = plan([action('Segment', { action: 'create', id: null, live: null }), action('ConversionPixel'), action('LineItemPixels', { warnings: ['pixel 777 is detached from active line item 205'] })]);
-  const md = renderPlanMarkdown(p, { writesPerMinute: 60 });
+  const md = renderToString('plan', 'markdown', p, { writesPerMinute: 60 });
   const lines = md.split('\n');
   assert.match(lines[0]!, /^### xandr-sync plan: 1 to create, 2 to update, 0 to delete \(1 Segment, 1 ConversionPixel, 1 LineItemPixels\) · 12 reads, 3 writes, about 1 s at 60 writes\/min · ⚠️ 1 risk$/);
   assert.ok(md.indexOf('<details open>\n<summary>Risks (1)</summary>') < md.indexOf('<summary>Segments: 1 to create</summary>'), 'risks come before details');
@@ -27,7 +30,7 @@ test('a small plan: summary line first, then risks open, then one folded block p
 });
 
 test('5,000 changes fit in 60,000 characters, truncated by whole rows, with a note naming what is left out', () => {
-  const md = renderPlanMarkdown(plan(manyChanges(5000)), { writesPerMinute: 60 });
+  const md = planMarkdown(plan(manyChanges(5000)), { writesPerMinute: 60 });
   assert.ok(md.length <= DEFAULT_MARKDOWN_LIMIT, `${md.length} characters`);
   assert.ok(md.length > DEFAULT_MARKDOWN_LIMIT - 2_000, `uses the room it has (${md.length} characters)`);
   assert.match(md, /^### xandr-sync plan: 0 to create, 5000 to update/);
@@ -39,7 +42,7 @@ test('5,000 changes fit in 60,000 characters, truncated by whole rows, with a no
 test('the limit holds and the markdown stays well-formed at any size', () => {
   const p = plan(manyChanges(600));
   for (let limit = 500; limit <= 70_000; limit += 3_917) {
-    const md = renderPlanMarkdown(p, { maxLength: limit });
+    const md = renderToString('plan', 'markdown', p, { maxLength: limit });
     assert.ok(md.length <= limit, `limit ${limit}: ${md.length} characters`);
     if (md !== '') assertWellFormed(md);
     if (limit >= 2_000) assert.match(md, /^### xandr-sync plan/, `limit ${limit}: the summary line is kept`);
@@ -48,7 +51,7 @@ test('the limit holds and the markdown stays well-formed at any size', () => {
 
 test('risks are shown before details even when they alone are long', () => {
   const actions = manyChanges(3000).map((a) => ({ ...a, warnings: ['segment expiry shortened from 30 days to 1 day'] }));
-  const md = renderPlanMarkdown(plan(actions));
+  const md = renderToString('plan', 'markdown', plan(actions));
   assert.ok(md.length <= DEFAULT_MARKDOWN_LIMIT);
   assert.match(md, /<summary>Risks \(3000\) \(first \d+ of 3000\)<\/summary>/);
   assert.match(md, /Not shown: Segments: 1000 to update; Conversion pixels: 1000 to update; Line-item pixels: 1000 to update/);
@@ -57,7 +60,7 @@ test('risks are shown before details even when they alone are long', () => {
 
 test('one huge value is clipped, not allowed to push every other row out', () => {
   const huge = action('Segment', { changes: [{ op: 'replace', path: '/description', value: 'x'.repeat(200_000) }] });
-  const md = renderPlanMarkdown(plan([huge, action('Segment')]));
+  const md = planMarkdown(plan([huge, action('Segment')]));
   assert.ok(md.length < 5_000, `${md.length} characters`);
   assert.match(md, /x…/);
   assert.not.match(md, /Truncated/);
@@ -66,7 +69,7 @@ test('one huge value is clipped, not allowed to push every other row out', () =>
 
 test('a line item with hundreds of pixel changes is one row with the first 20 and a count', () => {
   const changes = Array.from({ length: 300 }, (_, i) => ({ op: 'add' as const, path: '/pixels/-', value: { id: i + 1, state: 'active' } }));
-  const md = renderPlanMarkdown(plan([action('LineItemPixels', { changes })]));
+  const md = planMarkdown(plan([action('LineItemPixels', { changes })]));
   assert.match(md, /… and 280 more changes/);
   assertWellFormed(md);
 });
@@ -76,7 +79,7 @@ test('pipes, HTML and backticks in names and values cannot break the table or op
     address: 'Segment/a|b`c',
     changes: [{ op: 'replace', path: '/short_name', value: '</details><script>x</script> | y\nz' }],
   });
-  const md = renderPlanMarkdown(plan([nasty], { warnings: ['<details> | guard'] }));
+  const md = renderToString('plan', 'markdown', plan([nasty], { warnings: ['<details> | guard'] }));
   assert.not.match(md, /<script>/);
   assert.not.match(md, /<\/details><script/);
   assert.match(md, /`` Segment\/a\\\|b`c ``/);
@@ -86,7 +89,7 @@ test('pipes, HTML and backticks in names and values cannot break the table or op
 
 test('a failed plan: the errors as a list, nothing will be written', () => {
   const errors = Array.from({ length: 3 }, (_, i) => ({ code: 'unknown-line-item', message: `line item ${i} does not exist`, address: `LineItemPixels/li-${i}`, file: 'b.yaml', line: i + 1, column: 1 }));
-  const md = renderPlanMarkdown(plan([], { errors }));
+  const md = renderToString('plan', 'markdown', plan([], { errors }));
   assert.match(md, /^### xandr-sync plan: failed\n/);
   assert.match(md, /\*\*Plan failed with 3 error\(s\); nothing will be written to Xandr\.\*\*/);
   assert.is(md.match(/^- /gm)?.length, 3);
@@ -94,7 +97,7 @@ test('a failed plan: the errors as a list, nothing will be written', () => {
 });
 
 test('no changes: one line says so', () => {
-  const md = renderPlanMarkdown(plan([]));
+  const md = renderToString('plan', 'markdown', plan([]));
   assert.match(md, /^### xandr-sync plan: no changes \(7 objects checked, 12 reads\)/);
   assertWellFormed(md);
 });

@@ -2,7 +2,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { PassThrough } from 'node:stream';
 import { sandboxCommand, sandboxOptions } from '../../src/cli/sandbox.js';
-import { UsageError, type CommandIO } from '../../src/cli/io.js';
+import { UsageError } from '../../src/cli/cli-errors.js';
+import type { CommandIO } from '../../src/cli/io.js';
+import { systemClock } from '../../src/core/clock.js';
 import { startChild } from './child.js';
 import { Api, ok } from './helpers.js';
 
@@ -15,7 +17,7 @@ function io(argv: string[], stop: AbortController) {
   let err = '';
   stdout.on('data', (d) => (out += d));
   stderr.on('data', (d) => (err += d));
-  const value: CommandIO = { argv, stdout, stderr, stdin: new PassThrough(), env: {}, cwd: process.cwd(), stopSignal: stop.signal };
+  const value: CommandIO = { argv, stdout, stderr, stdin: new PassThrough(), env: {}, cwd: process.cwd(), stopSignal: stop.signal, clock: systemClock };
   return { value, out: () => out, err: () => err };
 }
 

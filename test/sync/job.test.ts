@@ -8,7 +8,7 @@ import { SyncJob } from '../../src/sync/job.js';
 import type { Connector, SyncMode } from '../../src/sync/types.js';
 import { startStatusServer } from '../../src/sync/status-server.js';
 import { parseWebhookUrl, Webhook } from '../../src/sync/webhook.js';
-import type { Clock } from '../../src/xandr/clock.js';
+import type { Clock } from '../../src/core/clock.js';
 import { XandrClient } from '../../src/xandr/index.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 import { pixelYaml, SEED } from '../helpers/manifests.js';

@@ -2,22 +2,19 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  createPixel,
-  createSegment,
-  getSegments,
-  listSegments,
-  putLineItemPixels,
-  updateSegment,
-  XandrClient,
-  type ClientOptions,
-} from '../../src/xandr/index.js';
+import { createObject, getSegments, listSegments, updateObject, XandrClient, type ClientOptions } from '../../src/xandr/index.js';
 import { rejects } from '../helpers/assert.js';
 import { seededRandom } from '../helpers/fake-clock.js';
 import { loginsIn, sandboxFixture, writesIn } from '../helpers/sandbox.js';
 
 /** Fast retries so that fault tests take milliseconds, not seconds. */
 const FAST = { baseDelayMs: 5, maxDelayMs: 50 };
+
+/** The write path production runs (apply/execute.ts sends every planned request through it). */
+const createSegment = (c: XandrClient, code: string, fields: Record<string, unknown> = {}) =>
+  createObject(c, { service: 'segment', query: { member_id: 958 }, body: { segment: { code, short_name: code, ...fields } }, object: `Segment/${code}` });
+const createPixel = (c: XandrClient, code: string) =>
+  createObject(c, { service: 'pixel', query: { advertiser_id: 1234 }, body: { pixel: { code, name: code, trigger_type: 'click' } }, object: `ConversionPixel/${code}` });
 
 for (const dialect of ['modern', 'legacy'] as const) {
   const sb = sandboxFixture({ dialect, seed: 7 });
@@ -99,8 +96,8 @@ for (const dialect of ['modern', 'legacy'] as const) {
     ]);
     const c = client();
     await listSegments(c, { memberId: 958 });
-    const result = await putLineItemPixels(c, 205, 1234, []);
-    assert.is(result.id, 205);
+    const id = await updateObject(c, { service: 'line-item', query: { id: 205, advertiser_id: 1234 }, body: { 'line-item': { pixels: [] } }, object: 'LineItemPixels/line-item-205' });
+    assert.is(id, 205);
     const statuses = sb.it.control.log().filter((e) => e.path !== '/auth').map((e) => e.status);
     const failure = dialect === 'legacy' ? 200 : 503;
     assert.equal(statuses, [failure, failure, 200, failure, failure, 200]);
@@ -109,10 +106,10 @@ for (const dialect of ['modern', 'legacy'] as const) {
   test('a lost POST response is recovered by code, without a duplicate', async () => {
     sb.it.control.setFaults([{ method: 'POST', path: '/segment', action: 'lose', count: 1 }]);
     const c = client();
-    const created = await createSegment(c, { memberId: 958 }, { code: 'lost-and-found', short_name: 'Lost' });
+    const created = await createSegment(c, 'lost-and-found');
     const matching = sb.it.control.snapshot().segments.filter((s) => s.code === 'lost-and-found');
     assert.is(matching.length, 1, 'exactly one segment exists');
-    assert.is(created.id, matching[0]!.id);
+    assert.is(created, matching[0]!.id);
     assert.is(writesIn(sb.it.control.log()).length, 1, 'the POST was not sent again');
     assert.is(c.stats.recovered, 1);
   });
@@ -120,10 +117,10 @@ for (const dialect of ['modern', 'legacy'] as const) {
   test('a POST reset before it was processed is looked up, then sent again once', async () => {
     sb.it.control.setFaults([{ method: 'POST', path: '/pixel', action: 'reset', count: 1 }]);
     const c = client();
-    const created = await createPixel(c, 1234, { code: 'second-try', name: 'Second try', trigger_type: 'click' });
+    const created = await createPixel(c, 'second-try');
     const matching = sb.it.control.snapshot().pixels.filter((p) => p.code === 'second-try');
     assert.is(matching.length, 1);
-    assert.is(created.id, matching[0]!.id);
+    assert.is(created, matching[0]!.id);
     const log = sb.it.control.log();
     assert.ok(log.some((e) => e.method === 'GET' && e.path === '/pixel' && e.query.code === 'second-try'), 'looked the code up first');
   });
@@ -132,11 +129,11 @@ for (const dialect of ['modern', 'legacy'] as const) {
     // undici checks its timeouts on a coarse (~0.5 s) clock, hence a stall well past the timeout.
     sb.it.control.setFaults([{ method: 'POST', path: '/segment', action: 'delay', delayMs: 2500, count: 1 }]);
     const c = client({ transport: { headersTimeoutMs: 300 } });
-    const created = await createSegment(c, { memberId: 958 }, { code: 'slow-one', short_name: 'Slow' });
+    const created = await createSegment(c, 'slow-one');
     await new Promise((r) => setTimeout(r, 2600)); // let the stalled request finish on the server
     const matching = sb.it.control.snapshot().segments.filter((s) => s.code === 'slow-one');
     assert.is(matching.length, 1);
-    assert.is(created.id, matching[0]!.id);
+    assert.is(created, matching[0]!.id);
     assert.ok(sb.it.control.log().some((e) => e.method === 'GET' && e.query.code === 'slow-one'), 'looked up before sending again');
   });
 
@@ -160,7 +157,11 @@ for (const dialect of ['modern', 'legacy'] as const) {
   test('never more than 15 requests in flight, even when 60 are asked for at once', async () => {
     sb.it.control.configure({ latency: { minMs: 10, maxMs: 30 } });
     const c = client();
-    await Promise.all(Array.from({ length: 60 }, (_, i) => updateSegment(c, 1, { short_name: `x${i}` }).catch(() => undefined)));
+    await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        updateObject(c, { service: 'segment', query: { id: 1 }, body: { segment: { short_name: `x${i}` } }, object: 'segment 1' }).catch(() => undefined),
+      ),
+    );
     await Promise.all(Array.from({ length: 60 }, () => listSegments(c, { memberId: 958 })));
     assert.is(sb.it.control.stats().concurrency, 0, 'the sandbox never saw more than 15 at once');
   });
@@ -168,14 +169,14 @@ for (const dialect of ['modern', 'legacy'] as const) {
   test('the write budget keeps a burst under the sandbox limit: no 429 at all', async () => {
     sb.it.control.configure({ limits: { writes: 10, windowMs: 1000 } });
     const c = client({ budget: { writesPerMinute: 10, windowMs: 1000, readsPerMinute: 1000 } });
-    await Promise.all(Array.from({ length: 25 }, (_, i) => createSegment(c, { memberId: 958 }, { code: `burst-${i}`, short_name: `Burst ${i}` })));
+    await Promise.all(Array.from({ length: 25 }, (_, i) => createSegment(c, `burst-${i}`)));
     assert.is(sb.it.control.stats().throttled, 0);
     assert.is(sb.it.control.snapshot().segments.filter((s) => String(s.code).startsWith('burst-')).length, 25);
   });
 
   test('a refused call carries Xandr error_id, status and the object, never a secret', async () => {
     const c = client();
-    const error = await rejects(createSegment(c, { memberId: 958 }, { code: 'bad', short_name: 'x'.repeat(300) }), /POST \/segment \(segment code=bad\)/);
+    const error = await rejects(createSegment(c, 'bad', { short_name: 'x'.repeat(300) }), /POST \/segment \(Segment\/bad\)/);
     assert.is(error.code, 'XANDR_API');
     assert.is(error.errorId, 'SYNTAX');
     assert.is(error.status, dialect === 'legacy' ? 200 : 400);

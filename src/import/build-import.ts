@@ -3,7 +3,7 @@ import { validators } from '../manifest/schemas.js';
 import type { Desired, Kind } from '../manifest/types.js';
 import { revenueRefusal } from '../plan/index.js';
 import type { LiveLineItem, LivePixel, LiveSegment } from '../xandr/index.js';
-import type { Account } from './read-account.js';
+import type { Account } from '../read/account.js';
 
 /**
  * Live objects -> manifest files, for `xandr-sync import` (docs/adopting.md). Pure: the command reads

@@ -1,3 +1,16 @@
+import { ProductError } from '../core/product-error.js';
+
+export const XANDR_ERROR_CODES = [
+  'XANDR_API',
+  'XANDR_AUTH',
+  'XANDR_RATE_LIMIT',
+  'XANDR_NETWORK',
+  'XANDR_BAD_RESPONSE',
+  'XANDR_ENDPOINT',
+  'XANDR_ABORTED',
+] as const;
+export type XandrErrorCode = (typeof XANDR_ERROR_CODES)[number];
+
 /**
  * Every error the client raises, in one place. Each carries a stable `code`, the facts a person or a
  * program needs (HTTP status, Xandr's error_id and error_code, service, method, object) and the
@@ -17,8 +30,7 @@ export interface XandrErrorFacts {
   cause?: unknown;
 }
 
-export abstract class XandrError extends Error {
-  abstract readonly code: string;
+export abstract class XandrError extends ProductError<XandrErrorCode> {
   readonly status?: number;
   readonly errorId?: string;
   readonly errorCode?: string;
@@ -27,8 +39,7 @@ export abstract class XandrError extends Error {
   readonly object?: string;
 
   constructor(message: string, facts: XandrErrorFacts = {}) {
-    super(message, facts.cause === undefined ? undefined : { cause: facts.cause });
-    this.name = new.target.name;
+    super(message, { cause: facts.cause });
     this.status = facts.status;
     this.errorId = facts.errorId;
     this.errorCode = facts.errorCode;

@@ -3,9 +3,9 @@ import { dirname, relative, resolve } from 'node:path';
 import type { ProjectConfig } from '../manifest/types.js';
 import type { Target } from '../plan/types.js';
 import { DEFAULT_API_URL, XandrClient, type BudgetLimits, type ClientEvent } from '../xandr/index.js';
+import { FileError, fsReason, SandboxStartError, UsageError } from './cli-errors.js';
 import type { CommandIO } from './io.js';
 import { redactor } from './redact.js';
-import { UsageError } from './io.js';
 
 export const DEFAULT_SANDBOX_STATE = '.xandr-sync/sandbox.json';
 
@@ -16,8 +16,6 @@ export interface ConnectOptions {
   sandbox?: string | boolean;
   config: ProjectConfig;
   onEvent?: (event: ClientEvent) => void;
-  /** Say which target is used, on stderr (off for machine formats that want a quiet stderr? no: stderr is for people). */
-  announce?: boolean;
 }
 
 export interface Connection {
@@ -56,17 +54,18 @@ export async function connect(io: CommandIO, options: ConnectOptions): Promise<C
     const statePath = resolve(io.cwd, typeof options.sandbox === 'string' ? options.sandbox : DEFAULT_SANDBOX_STATE);
     mkdirSync(dirname(statePath), { recursive: true });
     const { startSandbox } = await import('../sandbox/index.js');
-    const sandbox = await startSandbox({ statePath, limits: { reads: EMBEDDED_LIMIT, writes: EMBEDDED_LIMIT } });
     const shown = relative(io.cwd, statePath) || statePath;
-    if (options.announce !== false) {
-      io.stderr.write(
-        useSandbox
-          ? `Using the embedded sandbox (state in ${shown}).\n`
-          : `No Xandr credentials set (XANDR_USERNAME, XANDR_PASSWORD): using the embedded sandbox, state in ${shown}.\n`,
-      );
-    }
+    const sandbox = await startSandbox({ statePath, limits: { reads: EMBEDDED_LIMIT, writes: EMBEDDED_LIMIT } }).catch((error: unknown) => {
+      throw new SandboxStartError(`the embedded sandbox did not start (state ${shown}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    });
+    io.stderr.write(
+      useSandbox
+        ? `Using the embedded sandbox (state in ${shown}).\n`
+        : `No Xandr credentials set (XANDR_USERNAME, XANDR_PASSWORD): using the embedded sandbox, state in ${shown}.\n`,
+    );
     const budget: BudgetLimits = { readsPerMinute: EMBEDDED_LIMIT, writesPerMinute: EMBEDDED_LIMIT, maxInFlight: 15, windowMs: 60_000 };
     const client = new XandrClient({
+      clock: io.clock,
       apiUrl: sandbox.url,
       credentials: { username: 'sandbox', password: SANDBOX_PASSWORD },
       budget,
@@ -97,6 +96,7 @@ export async function connect(io: CommandIO, options: ConnectOptions): Promise<C
   const url = apiUrl ?? options.config.api_url ?? DEFAULT_API_URL;
   const rate = options.config.rate;
   const client = new XandrClient({
+    clock: io.clock,
     apiUrl: url,
     credentials: { username, password },
     budget: { readsPerMinute: rate.reads_per_minute, writesPerMinute: rate.writes_per_minute, maxInFlight: rate.max_in_flight },
@@ -119,6 +119,6 @@ function readPassword(io: CommandIO): string | undefined {
   try {
     return readFileSync(resolve(io.cwd, file), 'utf8').replace(/\r?\n$/, '');
   } catch (error) {
-    throw new UsageError(`cannot read XANDR_PASSWORD_FILE ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new FileError(`cannot read XANDR_PASSWORD_FILE ${file}: ${fsReason(error)}`);
   }
 }

@@ -1,5 +1,6 @@
 import type { Desired, PruneMode } from '../manifest/types.js';
 import type { LiveState } from '../plan/types.js';
+import { TargetMismatchError } from './read-errors.js';
 import {
   findLineItemByCode,
   getAdvertisers,
@@ -8,7 +9,6 @@ import {
   listLineItems,
   listPixels,
   listSegments,
-  XandrError,
   type LiveLineItem,
   type LivePixel,
   type LiveSegment,
@@ -26,11 +26,6 @@ export interface ReadOptions {
    */
   prune?: PruneMode;
   signal?: AbortSignal;
-}
-
-/** A configuration error found while reading (wrong member): not a bug, not an API failure. */
-export class TargetMismatchError extends XandrError {
-  readonly code = 'TARGET_MISMATCH';
 }
 
 /**

@@ -1,16 +1,17 @@
 import { relative, resolve } from 'node:path';
-import { planAgainstLive } from '../apply/reconcile.js';
 import { describeWorktree } from '../git/worktree.js';
 import { loadManifests } from '../manifest/index.js';
 import type { LoadResult, PruneMode } from '../manifest/types.js';
+import { buildPlan, type Plan, type Selection } from '../plan/index.js';
+import { readPlanInput } from '../read/plan-input.js';
 import { formatDiagnostic, renderAnnotationsGithub } from '../render/diagnostics.js';
-import type { Plan, Selection } from '../plan/index.js';
-import { oneOf } from './args.js';
-import { systemClock } from '../xandr/clock.js';
-import { ReportedFailure, UsageError, type CommandIO } from './io.js';
-import { Progress } from './progress.js';
+import { render } from '../render/registry.js';
 import type { Style } from '../render/style.js';
-import { connect, type Connection } from './target.js';
+import { oneOf } from './args.js';
+import { ReportedFailure, UsageError } from './cli-errors.js';
+import { connect, type Connection } from './connection.js';
+import type { CommandIO } from './io.js';
+import { Progress } from './progress.js';
 
 /** Flags shared by plan and apply. */
 export const targetFlags = {
@@ -65,15 +66,30 @@ export function sandboxOption(value: string | undefined): string | boolean | und
   return value === '' ? true : value;
 }
 
-/** Loads and validates manifests; any error is printed (all of them) and ends the command with exit 1. */
-export async function loadOrFail(io: CommandIO, paths: string[], style: Style): Promise<LoadResult> {
+/** Where a command's results go: its name (for error documents) and the format its stdout is in. */
+export interface CommandOutput {
+  command: string;
+  format: string;
+  /** For messages on stderr. */
+  style: Style;
+}
+
+/**
+ * Loads and validates manifests. Any error is printed, all of them, on stderr (as annotations in GitHub
+ * Actions); a machine format also gets its error document on stdout, so CI has something to parse or post.
+ * Then the command ends with exit 1: validation is all or nothing.
+ */
+export async function loadOrFail(io: CommandIO, paths: string[], output: CommandOutput): Promise<LoadResult> {
   const load = await loadManifests(paths.length ? paths : ['.'], { cwd: io.cwd });
   const errors = load.diagnostics.filter((d) => d.severity === 'error');
   // In GitHub Actions the problems become annotations on the lines at fault (at most 10, then plain lines).
   if (io.env.GITHUB_ACTIONS === 'true') io.stderr.write(renderAnnotationsGithub(load.diagnostics, { command: 'xandr-sync validate' }));
-  else for (const d of load.diagnostics) io.stderr.write(`${formatDiagnostic(d, style)}\n`);
+  else for (const d of load.diagnostics) io.stderr.write(`${formatDiagnostic(d, output.style)}\n`);
   if (errors.length > 0) {
-    io.stderr.write(style.red(`${errors.length} error${errors.length === 1 ? '' : 's'} in the manifests: nothing was planned and nothing was written to Xandr.\n`));
+    io.stderr.write(output.style.red(`${errors.length} error${errors.length === 1 ? '' : 's'} in the manifests: nothing was planned and nothing was written to Xandr.\n`));
+    if (output.format === 'json' || output.format === 'markdown') {
+      render('error', output.format, { command: output.command, error: null, diagnostics: load.diagnostics }, io.stdout);
+    }
     throw new ReportedFailure(1);
   }
   return load;
@@ -88,15 +104,20 @@ export interface PlanRunOptions extends PlanningOptions {
 }
 
 /** Loads, connects, reads the live state and plans. The caller closes the connection. */
-export async function planFromManifests(io: CommandIO, paths: string[], style: Style, options: PlanRunOptions): Promise<{ load: LoadResult; connection: Connection; plan: Plan }> {
-  const load = await loadOrFail(io, paths, style);
+export async function planFromManifests(
+  io: CommandIO,
+  paths: string[],
+  output: CommandOutput,
+  options: PlanRunOptions,
+): Promise<{ load: LoadResult; connection: Connection; plan: Plan }> {
+  const load = await loadOrFail(io, paths, output);
   load.config = {
     ...load.config,
     prune: options.prune ?? load.config.prune,
     allow_empty_prune: options.allowEmptyPrune ?? load.config.allow_empty_prune,
   };
   checkPruneCoversRoot(io, paths, load);
-  const progress = new Progress(io.stderr, systemClock, options.progress);
+  const progress = new Progress(io.stderr, io.clock, options.progress);
   let reads = 0;
   const connection = await connect(io, {
     apiUrl: options.apiUrl,
@@ -109,7 +130,7 @@ export async function planFromManifests(io: CommandIO, paths: string[], style: S
   try {
     // The commit is looked up by a git child process while the live state is read.
     const git = describeWorktree(io.cwd, load.files);
-    const plan = await planAgainstLive({
+    const input = await readPlanInput({
       load,
       client: connection.client,
       target: connection.target,
@@ -117,10 +138,10 @@ export async function planFromManifests(io: CommandIO, paths: string[], style: S
       advertisers: options.advertisers,
       selection: options.selection,
       signal: io.stopSignal,
-      now: () => new Date(),
+      now: () => new Date(io.clock.now()),
     });
     progress.done();
-    return { load, connection, plan };
+    return { load, connection, plan: buildPlan(input) };
   } catch (error) {
     progress.done();
     await connection.close();

@@ -1,27 +1,28 @@
-import type { Writable } from 'node:stream';
-import { renderApplyText } from '../render/apply-report.js';
-import { renderPlanText } from '../render/plan-text.js';
-import { plainStyle, type Style } from '../render/style.js';
-import type { CycleReport } from './types.js';
+import type { CycleReport } from '../sync/types.js';
+import { renderApplyText } from './apply-report.js';
+import { renderPlanText } from './plan-text.js';
+import type { RenderOptions, Sink } from './types.js';
+import { plainStyle, type Style } from './style.js';
 
 /**
  * A cycle for a log (systemd's journal, a CronJob's pod log, a CI job): a header naming the commit, the
  * plan and the apply outcomes when there was anything to do, and one closing line with the result.
  */
-export function renderCycleText(report: CycleReport, out: Writable, style: Style = plainStyle): void {
+export function renderCycleText(report: CycleReport, out: Sink, options: RenderOptions): void {
+  const style = options.style ?? plainStyle;
   const write = (line = '') => out.write(`${line}\n`);
   const src = report.source;
   const commit = src.commit ? ` @ ${src.commit.slice(0, 12)}${src.subject ? ` "${src.subject}"` : ''}` : '';
   write(style.bold(`[${report.started_at}] cycle ${report.cycle} (mode ${report.mode}): ${src.repo} ${src.ref}${commit}`));
-  if (report.plan && (report.plan.actions.length > 0 || report.plan.errors.length > 0)) renderPlanText(report.plan, out, style);
-  if (report.apply) renderApplyText(report.apply, out, style, report.duration_ms);
+  if (report.plan && (report.plan.actions.length > 0 || report.plan.errors.length > 0)) renderPlanText(report.plan, out, { style });
+  if (report.apply && report.plan) renderApplyText({ report: report.apply, target: report.plan.target, elapsedMs: report.duration_ms }, out, { style });
   for (const line of report.failure?.diagnostics ?? []) write(`  ${line}`);
   write(closingLine(report, style));
 }
 
 /** The same as one line of JSON, for log shippers (`--format json`). The plan is the JSON plan of `plan --format json`. */
-export function renderCycleJson(report: CycleReport): string {
-  return `${JSON.stringify({ format_version: 1, ...report })}\n`;
+export function renderCycleJson(report: CycleReport, sink: Sink): void {
+  sink.write(`${JSON.stringify({ format_version: 1, ...report })}\n`);
 }
 
 function closingLine(report: CycleReport, style: Style): string {

@@ -2,7 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readPullRequestContext } from '../../src/github/context.js';
+import { readPullRequestContext } from '../../src/github/pull-request-context.js';
 import { workspace } from '../helpers/cli.js';
 
 const test = suite('where plan --comment posts, from the runner environment');

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { GithubError } from './errors.js';
+import { GithubError } from './github-errors.js';
 
 export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 

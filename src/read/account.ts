@@ -11,7 +11,7 @@ import {
   type LiveSegment,
   type XandrClient,
 } from '../xandr/index.js';
-import { TargetMismatchError } from './read-live.js';
+import { ImportScopeError, TargetMismatchError } from './read-errors.js';
 
 /** What `xandr-sync import` reads: a member's objects in the advertisers asked for. */
 export interface AccountScope {
@@ -35,11 +35,6 @@ export interface Account {
   pixels: LivePixel[];
   /** The line items of those advertisers that carry pixels. */
   lineItems: LiveLineItem[];
-}
-
-/** The scope names something that is not there: a usage problem, reported without a stack. */
-export class ImportScopeError extends Error {
-  readonly code = 'IMPORT_SCOPE';
 }
 
 /**

@@ -1,0 +1,47 @@
+import type { LoadResult } from '../manifest/types.js';
+import { shardDesired, type PlanInput, type PlanSource, type Selection, type Target } from '../plan/index.js';
+import type { XandrClient } from '../xandr/index.js';
+import { readLive } from './live-state.js';
+
+/** What to plan: the validated manifests, where, and which part of them. */
+export interface PlanRequest {
+  load: LoadResult;
+  client: XandrClient;
+  target: Omit<Target, 'member_id'>;
+  /** May still be on its way (a git lookup running while the live state is read). */
+  source: PlanSource | Promise<PlanSource>;
+  /** A shard: only these advertisers' objects. */
+  advertisers?: number[];
+  /** `--target` / `--exclude`. */
+  selection?: Selection;
+  signal?: AbortSignal;
+  /** When the plan is made (the planner itself has no clock). */
+  now: () => Date;
+}
+
+/**
+ * Gathers everything the planner needs: the desired state (the shard's part of it), the live state read
+ * from Xandr in as few calls as paging allows, and the facts the plan records. `buildPlan` decides from it.
+ */
+export async function readPlanInput(request: PlanRequest): Promise<PlanInput> {
+  const { load, client } = request;
+  const desired = request.advertisers ? shardDesired(load.desired, request.advertisers) : load.desired;
+  const readsBefore = client.stats.reads;
+  const live = await readLive(client, desired, {
+    memberId: load.config.member_id,
+    advertisers: request.advertisers,
+    prune: load.config.prune,
+    signal: request.signal,
+  });
+  return {
+    desired,
+    live,
+    config: load.config,
+    target: { ...request.target, member_id: live.memberId },
+    source: await request.source,
+    reads: client.stats.reads - readsBefore,
+    createdAt: request.now().toISOString(),
+    selection: request.selection,
+    fullDesired: load.desired,
+  };
+}

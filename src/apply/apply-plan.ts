@@ -6,7 +6,7 @@ import { acquireLock } from './lock.js';
 
 export type GuardLimits = Plan['guards'];
 
-export interface ApplyRequest {
+interface ApplyRequest {
   plan: Plan;
   client: XandrClient;
   /**

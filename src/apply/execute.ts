@@ -1,7 +1,7 @@
 import { isRef, type Action, type Json, type Plan, type PlannedRequest } from '../plan/index.js';
 import { createObject, deleteObject, updateObject, XandrError, type Write, type XandrClient } from '../xandr/index.js';
 
-export type OutcomeStatus = 'done' | 'failed' | 'skipped';
+type OutcomeStatus = 'done' | 'failed' | 'skipped';
 
 export interface ActionOutcome {
   address: string;
@@ -24,7 +24,7 @@ export interface ApplyReport {
   ok: boolean;
 }
 
-export interface ExecuteOptions {
+interface ExecuteOptions {
   client: XandrClient;
   /** Stops scheduling new actions; writes already sent are allowed to finish. */
   signal?: AbortSignal;
@@ -105,7 +105,7 @@ async function perform(client: XandrClient, action: Action, ids: Map<string, num
   }
 }
 
-export function resolveRefs(request: PlannedRequest, ids: Map<string, number>): PlannedRequest {
+function resolveRefs(request: PlannedRequest, ids: Map<string, number>): PlannedRequest {
   const resolve = (value: Json): Json => {
     if (isRef(value)) {
       const id = ids.get(value.ref);

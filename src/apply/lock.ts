@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { isDeadHereHolder, takeLockFile, thisProcess } from '../core/lock-file.js';
 import { LockError, type LockHolder } from './apply-errors.js';
 
-export interface Lock {
+interface Lock {
   file: string;
   release(): void;
 }

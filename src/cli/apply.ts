@@ -7,7 +7,7 @@ import { lockDir } from '../apply/lock.js';
 import { checkSavedPlanTarget, findStaleActions, readSavedPlan } from '../apply/saved-plan.js';
 import { loadProjectConfig } from '../manifest/index.js';
 import type { Plan } from '../plan/index.js';
-import { formatsOf, render } from '../render/registry.js';
+import { render } from '../render/registry.js';
 import { styleFor, type Style } from '../render/style.js';
 import { integer, oneOf, parseCommandArgs } from './args.js';
 import { ReportedFailure, UsageError } from './cli-errors.js';

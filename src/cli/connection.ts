@@ -7,9 +7,9 @@ import { FileError, fsReason, SandboxStartError, UsageError } from './cli-errors
 import type { CommandIO } from './io.js';
 import { redactor } from './redact.js';
 
-export const DEFAULT_SANDBOX_STATE = '.xandr-sync/sandbox.json';
+const DEFAULT_SANDBOX_STATE = '.xandr-sync/sandbox.json';
 
-export interface ConnectOptions {
+interface ConnectOptions {
   /** --api-url */
   apiUrl?: string;
   /** --sandbox (true) or --sandbox=FILE */

@@ -21,7 +21,7 @@ const KNOWN_CODES: ReadonlySet<string> = new Set<string>([
 ]);
 
 /** An error the product raised on purpose, with a catalogued code: a person can act on its message. */
-export function isExpected(error: unknown): error is ProductError {
+function isExpected(error: unknown): error is ProductError {
   return isProductError(error) && KNOWN_CODES.has(error.code);
 }
 

@@ -30,7 +30,7 @@ export const PLANNING_USAGE = `  --prune none|deactivate|delete  remove objects 
   --target ADDRESS      plan only these changes and what they need (repeatable; globs: 'Segment/acme-*')
   --exclude ADDRESS     leave these changes out, and what needs them (repeatable; globs)`;
 
-export interface PlanningOptions {
+interface PlanningOptions {
   prune?: PruneMode;
   allowEmptyPrune?: boolean;
   selection?: Selection;
@@ -67,7 +67,7 @@ export function sandboxOption(value: string | undefined): string | boolean | und
 }
 
 /** Where a command's results go: its name (for error documents) and the format its stdout is in. */
-export interface CommandOutput {
+interface CommandOutput {
   command: string;
   format: string;
   /** For messages on stderr. */
@@ -79,7 +79,7 @@ export interface CommandOutput {
  * Actions); a machine format also gets its error document on stdout, so CI has something to parse or post.
  * Then the command ends with exit 1: validation is all or nothing.
  */
-export async function loadOrFail(io: CommandIO, paths: string[], output: CommandOutput): Promise<LoadResult> {
+async function loadOrFail(io: CommandIO, paths: string[], output: CommandOutput): Promise<LoadResult> {
   const load = await loadManifests(paths.length ? paths : ['.'], { cwd: io.cwd });
   const errors = load.diagnostics.filter((d) => d.severity === 'error');
   // In GitHub Actions the problems become annotations on the lines at fault (at most 10, then plain lines).
@@ -95,7 +95,7 @@ export async function loadOrFail(io: CommandIO, paths: string[], output: Command
   return load;
 }
 
-export interface PlanRunOptions extends PlanningOptions {
+interface PlanRunOptions extends PlanningOptions {
   apiUrl?: string;
   sandbox?: string | boolean;
   advertisers?: number[];

@@ -19,7 +19,7 @@ import { redactor } from './redact.js';
 /** A step summary may hold more than a comment (1 MiB); plan and apply in one step still both fit. */
 const SUMMARY_CHARS = 400_000;
 
-export function runsInGithubActions(env: NodeJS.ProcessEnv): boolean {
+function runsInGithubActions(env: NodeJS.ProcessEnv): boolean {
   return env.GITHUB_ACTIONS === 'true';
 }
 
@@ -73,7 +73,7 @@ export function preparePlanComment(io: CommandIO): PullRequestContext {
 }
 
 /** Identifies a target's comment: its API and member, and the advertisers of a shard. */
-export function planTargetId(plan: Plan, advertisers?: number[]): string {
+function planTargetId(plan: Plan, advertisers?: number[]): string {
   const shard = advertisers?.length ? ` advertisers ${[...advertisers].sort((a, b) => a - b).join(',')}` : '';
   return `${plan.target.api_url} member ${plan.target.member_id}${shard}`;
 }

@@ -18,7 +18,7 @@ const commands: Record<string, () => Promise<Command>> = {
 };
 
 /** The version users installed: package.json's, read once (dist/cli/main.js and src/cli/main.ts sit two levels down). */
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 function helpText(): string {
   return [

@@ -5,7 +5,7 @@ import { Transform, type Writable } from 'node:stream';
  * here, and any registered secret (password, token) is replaced by `***`. Code paths are meant never to
  * print secrets in the first place; this catches the one that forgets.
  */
-export class Redactor {
+class Redactor {
   private readonly secrets = new Set<string>();
   private pattern: RegExp | null = null;
 

@@ -9,7 +9,7 @@ export interface Holder {
   started_at: string;
 }
 
-export type LockAttempt<H extends Holder> = { taken: true; release(): void } | { taken: false; holder: H | null };
+type LockAttempt<H extends Holder> = { taken: true; release(): void } | { taken: false; holder: H | null };
 
 /**
  * An exclusive lock file naming its holder, shared by the apply lock (per target) and the sync job's

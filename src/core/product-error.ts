@@ -13,7 +13,7 @@
  */
 const BRAND = Symbol.for('xandr-sync.product-error');
 
-export interface ErrorOptions {
+interface ErrorOptions {
   cause?: unknown;
   /** What the person should do about it, printed after the message. */
   hint?: string;

@@ -5,11 +5,11 @@ import { ProductError } from './product-error.js';
 export const URL_ERROR_CODES = ['URL_REFUSED'] as const;
 
 /** A URL that xandr-sync will not send anything to (it is refused before any connection is made). */
-export class UrlRefusedError extends ProductError<(typeof URL_ERROR_CODES)[number]> {
+class UrlRefusedError extends ProductError<(typeof URL_ERROR_CODES)[number]> {
   readonly code = 'URL_REFUSED';
 }
 
-export interface UrlPolicy {
+interface UrlPolicy {
   /** How the setting is named in messages: `API URL`, `--webhook`, `GITHUB_API_URL`. */
   setting: string;
   /** What would travel to it, for the refusal of plain http: `credentials`, `the GitHub token`. */
@@ -20,7 +20,7 @@ export interface UrlPolicy {
   allowQuery?: boolean;
 }
 
-export interface CheckedUrl {
+interface CheckedUrl {
   url: URL;
   /** http is allowed only when this is true. */
   loopback: boolean;

@@ -2,14 +2,14 @@ import { Agent, request } from 'undici';
 import { checkServiceUrl, pinnedLookup } from '../core/url-policy.js';
 import { GithubError } from './github-errors.js';
 
-export interface GithubClientOptions {
+interface GithubClientOptions {
   /** GITHUB_API_URL: https://api.github.com, or https://HOST/api/v3 on GitHub Enterprise Server. */
   apiUrl: string;
   token: string;
   userAgent?: string;
 }
 
-export interface GithubResponse<T> {
+interface GithubResponse<T> {
   status: number;
   data: T;
   /** The `rel="next"` page of a paginated list, already checked to be on the API's origin. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { GithubError } from './github-errors.js';
 
-export const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
+const DEFAULT_GITHUB_API_URL = 'https://api.github.com';
 
 /** Where a plan comment goes, read from the variables a GitHub Actions runner sets. */
 export interface PullRequestContext {

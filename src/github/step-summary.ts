@@ -6,7 +6,7 @@ export const STEP_SUMMARY_LIMIT = 1024 * 1024;
 /** Below this many characters a report is not worth rendering: only the "summary is full" line goes in. */
 const MIN_REPORT_CHARS = 1_000;
 
-export type SummaryOutcome = 'appended' | 'shortened' | 'full';
+type SummaryOutcome = 'appended' | 'shortened' | 'full';
 
 /**
  * Appends a report to the step summary file (GITHUB_STEP_SUMMARY) without ever taking it past 1 MiB.

@@ -4,7 +4,7 @@ import { GithubError } from './github-errors.js';
 /** GitHub refuses a comment body longer than this (in characters). */
 export const GITHUB_COMMENT_LIMIT = 65_536;
 
-export interface StickyComment {
+interface StickyComment {
   owner: string;
   repo: string;
   /** The pull request's number. */
@@ -15,7 +15,7 @@ export interface StickyComment {
   body: string;
 }
 
-export interface StickyResult {
+interface StickyResult {
   action: 'created' | 'updated';
   id: number;
   url?: string;

@@ -52,7 +52,7 @@ export interface ImportedFile {
   adopts: number;
 }
 
-export interface ImportResult {
+interface ImportResult {
   files: ImportedFile[];
   /** Paths this import would have written had the advertiser had such objects (to remove stale ones). */
   empty: string[];

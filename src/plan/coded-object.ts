@@ -6,7 +6,7 @@ import type { Action, Change, Json } from './types.js';
 export type Draft = Omit<Action, 'wave'>;
 
 /** Segments and pixels are planned alike: identified by code, created by POST, updated by a partial PUT. */
-export interface CodedKind {
+interface CodedKind {
   kind: 'Segment' | 'ConversionPixel';
   path: '/segment' | '/pixel';
   /** The request body's envelope key. */

@@ -24,19 +24,19 @@ import type { Action, Change, Json } from './types.js';
  * what an empty branch or a glob that matches nothing looks like; `allow_empty_prune` lets it through.
  */
 
-export interface PruneCandidates {
+interface PruneCandidates {
   mode: PruneMode;
   segments: LiveSegment[];
   pixels: LivePixel[];
 }
 
-export interface PruneScope {
+interface PruneScope {
   advertisers: Set<number>;
   memberLevel: boolean;
 }
 
 /** The advertisers (and member level) whose objects prune may touch. */
-export function pruneScope(ctx: PlanContext): PruneScope {
+function pruneScope(ctx: PlanContext): PruneScope {
   const { desired, live } = ctx;
   const shard = live.segmentAdvertisers;
   if (shard) return { advertisers: new Set(shard), memberLevel: false };

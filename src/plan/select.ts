@@ -27,14 +27,14 @@ interface Selectable {
   depends_on: string[];
 }
 
-export function isEmptySelection(selection: Selection | undefined): boolean {
+function isEmptySelection(selection: Selection | undefined): boolean {
   return !selection || (selection.targets.length === 0 && selection.excludes.length === 0);
 }
 
 const cache = new Map<string, RegExp>();
 
 /** The pattern as a case-insensitive regular expression over a whole address. */
-export function addressPattern(pattern: string): RegExp {
+function addressPattern(pattern: string): RegExp {
   let re = cache.get(pattern);
   if (re) return re;
   const full = pattern.includes('/') ? pattern : `${pattern}/*`;
@@ -52,7 +52,7 @@ export function matchesAny(patterns: readonly string[], address: string): boolea
   return patterns.some((p) => matchesAddress(p, address));
 }
 
-export interface SelectionResult<T> {
+interface SelectionResult<T> {
   kept: T[];
   warnings: string[];
   errors: PlanError[];

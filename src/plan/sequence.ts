@@ -3,7 +3,7 @@
  * nodes of one batch do not depend on each other, so a batch can run concurrently. Nodes on a cycle
  * cannot be ordered; they are returned as data for the caller to report.
  */
-export interface Sequenced<K> {
+interface Sequenced<K> {
   batches: K[][];
   /** Nodes that are on, or depend on, a cycle. Empty for a well-formed plan. */
   cyclic: K[];

@@ -23,12 +23,12 @@ export function changedSince(saved: Json, current: Record<string, unknown>): str
 }
 
 function samePixels(before: Json, after: unknown): boolean {
-  const normalise = (list: unknown) =>
+  const normalize = (list: unknown) =>
     (Array.isArray(list) ? list : [])
       .filter(isPlainObject)
       .map((p) => ({ id: Number(p.id), state: p.state ?? null, post_click_revenue: num(p.post_click_revenue), post_view_revenue: num(p.post_view_revenue) }))
       .sort((a, b) => a.id - b.id);
-  return jsonpatch.compare({ v: normalise(before) }, { v: normalise(after) }).length === 0;
+  return jsonpatch.compare({ v: normalize(before) }, { v: normalize(after) }).length === 0;
 }
 
 function num(value: unknown): number | null {

@@ -14,7 +14,7 @@ import {
 import { ImportScopeError, TargetMismatchError } from './read-errors.js';
 
 /** What `xandr-sync import` reads: a member's objects in the advertisers asked for. */
-export interface AccountScope {
+interface AccountScope {
   advertisers: number[];
   /** Also the member-level segments (those without an advertiser). */
   member: boolean;

@@ -15,7 +15,7 @@ import {
   type XandrClient,
 } from '../xandr/index.js';
 
-export interface ReadOptions {
+interface ReadOptions {
   /** From xandr-sync.yaml; checked against the logged-in user's member. */
   memberId?: number;
   /** A shard: read (and plan) only these advertisers' objects. */

@@ -4,7 +4,7 @@ import type { XandrClient } from '../xandr/index.js';
 import { readLive } from './live-state.js';
 
 /** What to plan: the validated manifests, where, and which part of them. */
-export interface PlanRequest {
+interface PlanRequest {
   load: LoadResult;
   client: XandrClient;
   target: Omit<Target, 'member_id'>;

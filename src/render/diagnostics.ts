@@ -71,7 +71,7 @@ export function escapeProperty(s: string): string {
 }
 
 /** GitHub shows at most 10 error and 10 warning annotations per step, and drops the rest silently. */
-export const GITHUB_ANNOTATION_LIMIT = 10;
+const GITHUB_ANNOTATION_LIMIT = 10;
 
 /** Anything GitHub can annotate: a diagnostic, or a plan error that may or may not point at a file. */
 export interface Annotation {

@@ -15,7 +15,7 @@ export interface MarkdownSection {
   open?: boolean;
 }
 
-export interface FitOptions {
+interface FitOptions {
   /** In characters (UTF-16 code units, which never undercount what GitHub counts). */
   limit: number;
   /** The closing note when rows were left out; `omitted` names the sections not shown at all. */
@@ -80,7 +80,7 @@ function finish(lines: string[]): string {
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
-export function escapeHtml(text: string): string {
+function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 

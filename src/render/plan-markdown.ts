@@ -102,12 +102,12 @@ function countsText(actions: Action[]): string {
 }
 
 /** Apply takes about one window per `writesPerMinute` writes (the first batch goes at once). */
-export function estimateApplyMs(writes: number, writesPerMinute: number): number {
+function estimateApplyMs(writes: number, writesPerMinute: number): number {
   if (writes <= writesPerMinute) return writes * 250;
   return Math.ceil(writes / writesPerMinute - 1) * 60_000 + writesPerMinute * 250;
 }
 
-export function formatDuration(ms: number): string {
+function formatDuration(ms: number): string {
   const seconds = Math.max(1, Math.round(ms / 1000));
   if (seconds < 90) return `${seconds} s`;
   const minutes = Math.round(seconds / 60);

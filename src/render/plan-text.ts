@@ -48,7 +48,7 @@ function renderAction(action: Action, write: (line?: string) => void, style: Sty
   write();
 }
 
-export function summaryLine(plan: Plan, style: Style): string {
+function summaryLine(plan: Plan, style: Style): string {
   const s = plan.summary;
   if (plan.actions.length === 0) {
     return style.green(`No changes. Xandr matches the manifests (${s.unchanged} object${plural(s.unchanged)} checked, ${s.reads} read${plural(s.reads)}).`);

@@ -22,8 +22,8 @@ const registry = {
 };
 
 type Registry = typeof registry;
-export type DocumentName = keyof Registry;
-export type FormatOf<D extends DocumentName> = keyof Registry[D] & string;
+type DocumentName = keyof Registry;
+type FormatOf<D extends DocumentName> = keyof Registry[D] & string;
 type ModelOf<D extends DocumentName> = Registry[D][FormatOf<D>] extends Renderer<infer M> ? M : never;
 
 /** The formats a document has, in the order they are documented (the first is the default). */

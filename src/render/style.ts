@@ -25,7 +25,7 @@ export const plainStyle: Style = {
   cyan: same,
 };
 
-export const colourStyle: Style = {
+const colourStyle: Style = {
   enabled: true,
   bold: wrap(1, 22),
   dim: wrap(2, 22),

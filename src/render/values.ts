@@ -1,9 +1,9 @@
 import type { Action, Change, Json } from '../plan/types.js';
 
-export const KNOWN_AFTER_APPLY = '(known after apply)';
+const KNOWN_AFTER_APPLY = '(known after apply)';
 
 /** A value as a person reads it: strings quoted, refs as "(known after apply)", objects inline. */
-export function formatValue(value: Json | undefined): string {
+function formatValue(value: Json | undefined): string {
   if (value === undefined) return '(unset)';
   if (value === null) return 'null';
   if (typeof value === 'string') return JSON.stringify(value);
@@ -16,7 +16,7 @@ export function formatValue(value: Json | undefined): string {
 }
 
 /** The value at a JSON pointer, or undefined. */
-export function valueAt(document: Json, pointer: string): Json | undefined {
+function valueAt(document: Json, pointer: string): Json | undefined {
   let current: Json | undefined = document;
   for (const raw of pointer.split('/').slice(1)) {
     const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
@@ -26,7 +26,7 @@ export function valueAt(document: Json, pointer: string): Json | undefined {
   return current;
 }
 
-export interface ChangeLine {
+interface ChangeLine {
   sign: '+' | '~' | '-';
   /** What changes, for people: `short_name`, `pixel 777 state`, `pixel (known after apply)`. */
   label: string;

@@ -1,6 +1,6 @@
 import cron from 'node-cron';
 
-export interface CronHandlers {
+interface CronHandlers {
   /** Runs a tick; node-cron counts it as running until the promise settles. */
   tick(): Promise<unknown>;
   /** A tick node-cron held back because the previous one was still running. */
@@ -9,7 +9,7 @@ export interface CronHandlers {
   log(line: string): void;
 }
 
-export interface CronTrigger {
+interface CronTrigger {
   stop(): void;
 }
 

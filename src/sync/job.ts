@@ -11,15 +11,15 @@ import type { Connector, CycleReport } from './types.js';
  * passed since it ended, at most BACKOFF_MAX_MS. With a schedule of every minute, attempts come about 1, 2,
  * 3, 5, 9, ... minutes apart; with an hourly schedule, every tick still tries.
  */
-export const BACKOFF_BASE_MS = 60_000;
-export const BACKOFF_MAX_MS = 60 * 60_000;
+const BACKOFF_BASE_MS = 60_000;
+const BACKOFF_MAX_MS = 60 * 60_000;
 
 export interface NotifyStore {
   load(): NotifyState;
   save(state: NotifyState): void;
 }
 
-export interface SyncJobOptions {
+interface SyncJobOptions {
   cycle: Omit<CycleDeps, 'connections' | 'clock'>;
   connector: Connector;
   /** Stops the job: the cycle in flight finishes its writes already sent and schedules no more. */
@@ -35,7 +35,7 @@ export interface SyncJobOptions {
   log?: (line: string) => void;
 }
 
-export type TickOutcome = { kind: 'ran'; report: CycleReport } | { kind: 'skipped'; reason: 'overlap' | 'backoff' } | { kind: 'stopped' };
+type TickOutcome = { kind: 'ran'; report: CycleReport } | { kind: 'skipped'; reason: 'overlap' | 'backoff' } | { kind: 'stopped' };
 
 /**
  * The scheduled job's state between cycles: at most one cycle at a time (a tick that finds one running is

@@ -5,13 +5,13 @@ import { isLoopbackHost } from '../core/url-policy.js';
 import { PROMETHEUS_CONTENT_TYPE } from './prometheus.js';
 import { ListenError } from './sync-errors.js';
 
-export interface StatusSources {
+interface StatusSources {
   metrics(): string;
   /** Ready when the last fetch and the last login worked. */
   readiness(): { ready: boolean; reason: string };
 }
 
-export interface ListenAddress {
+interface ListenAddress {
   host: string;
   port: number;
 }

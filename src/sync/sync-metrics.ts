@@ -5,7 +5,7 @@ import { Counter, Gauge, Histogram, Registry } from './prometheus.js';
 import { KINDS } from '../manifest/index.js';
 import { CYCLE_RESULTS, FAILURE_STAGES, type CycleReport } from './types.js';
 
-export type SkipReason = 'overlap' | 'backoff';
+type SkipReason = 'overlap' | 'backoff';
 
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
 const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx', 'network'] as const;

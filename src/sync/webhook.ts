@@ -3,7 +3,7 @@ import { checkServiceUrl, pinnedLookup } from '../core/url-policy.js';
 import type { Notification } from './notifications.js';
 import { WebhookError } from './sync-errors.js';
 
-export interface WebhookTarget {
+interface WebhookTarget {
   url: string;
   /** The origin only: a Slack webhook's path is its secret, so it never appears in logs. */
   display: string;

@@ -5,7 +5,7 @@ import { normalizeAdvertiser, normalizeMember } from './normalize.js';
 import { readByIds, type ServiceShape } from './service.js';
 import type { LiveAdvertiser, LiveMember } from './types.js';
 
-export const advertiserShape: ServiceShape<LiveAdvertiser> = { service: 'advertiser', singular: 'advertiser', plural: 'advertisers', normalize: normalizeAdvertiser };
+const advertiserShape: ServiceShape<LiveAdvertiser> = { service: 'advertiser', singular: 'advertiser', plural: 'advertisers', normalize: normalizeAdvertiser };
 
 export function getAdvertisers(client: XandrClient, ids: readonly number[], signal?: AbortSignal): Promise<LiveAdvertiser[]> {
   return readByIds(client, advertiserShape, ids, {}, signal);

@@ -75,7 +75,7 @@ function parseBody(text: string): XandrBody | null {
 }
 
 /** Retry-After is seconds, or an HTTP date (RFC 9110 section 10.2.3). */
-export function parseRetryAfter(value: string | null, now: number): number | null {
+function parseRetryAfter(value: string | null, now: number): number | null {
   if (value === null) return null;
   if (/^\s*\d+\s*$/.test(value)) return Number(value) * 1000;
   const date = Date.parse(value);

@@ -4,7 +4,7 @@ import { readAll, readByIds, readOne, type ServiceShape } from './service.js';
 import type { LiveLineItem } from './types.js';
 
 /** The line-item service's envelope keys are hyphenated too: `line-item` / `line-items` (xandr-api.md B.1). */
-export const lineItemShape: ServiceShape<LiveLineItem> = { service: 'line-item', singular: 'line-item', plural: 'line-items', normalize: normalizeLineItem };
+const lineItemShape: ServiceShape<LiveLineItem> = { service: 'line-item', singular: 'line-item', plural: 'line-items', normalize: normalizeLineItem };
 
 export function getLineItems(client: XandrClient, ids: readonly number[], signal?: AbortSignal): Promise<LiveLineItem[]> {
   return readByIds(client, lineItemShape, ids, {}, signal);

@@ -93,7 +93,7 @@ export function normalizePixel(raw: unknown): LivePixel {
   return o as LivePixel;
 }
 
-export function normalizeLineItemPixel(raw: unknown): LiveLineItemPixel {
+function normalizeLineItemPixel(raw: unknown): LiveLineItemPixel {
   const o = record(raw, 'line item pixel');
   const pixel: LiveLineItemPixel = {
     id: toId(o.id, 'line item pixel'),

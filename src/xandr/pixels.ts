@@ -4,7 +4,7 @@ import { normalizePixel } from './normalize.js';
 import { readAll, readByIds, readOne, type ServiceShape } from './service.js';
 import type { LivePixel } from './types.js';
 
-export const pixelShape: ServiceShape<LivePixel> = { service: 'pixel', singular: 'pixel', plural: 'pixels', normalize: normalizePixel };
+const pixelShape: ServiceShape<LivePixel> = { service: 'pixel', singular: 'pixel', plural: 'pixels', normalize: normalizePixel };
 
 export function listPixels(client: XandrClient, advertiserId: number, signal?: AbortSignal): Promise<LivePixel[]> {
   // A pixel listed by advertiser belongs to that advertiser even if the body leaves `advertiser_id` out.

@@ -3,9 +3,9 @@ import { normalizeSegment } from './normalize.js';
 import { readAll, readByIds, readOne, type ServiceShape } from './service.js';
 import type { LiveSegment } from './types.js';
 
-export const segmentShape: ServiceShape<LiveSegment> = { service: 'segment', singular: 'segment', plural: 'segments', normalize: normalizeSegment };
+const segmentShape: ServiceShape<LiveSegment> = { service: 'segment', singular: 'segment', plural: 'segments', normalize: normalizeSegment };
 
-export interface SegmentScope {
+interface SegmentScope {
   memberId?: number;
   advertiserId?: number;
 }

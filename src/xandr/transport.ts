@@ -4,7 +4,7 @@ import type { Endpoint } from './endpoint.js';
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 export type Query = Record<string, string | number | boolean | null | undefined>;
 
-export interface HttpRequest {
+interface HttpRequest {
   method: Method;
   /** The service path without the base, e.g. `segment`, `line-item`, `auth`. */
   service: string;

@@ -1,5 +1,5 @@
 /**
- * Live objects as the client returns them: Xandr's loose types already normalised (ids and money are
+ * Live objects as the client returns them: Xandr's loose types already normalized (ids and money are
  * numbers, `pixels[].id` is a number, absent arrays are null). Unknown fields are kept as they came, so
  * a manifest can declare any documented field and the planner can compare it.
  */

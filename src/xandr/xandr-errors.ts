@@ -9,7 +9,7 @@ export const XANDR_ERROR_CODES = [
   'XANDR_ENDPOINT',
   'XANDR_ABORTED',
 ] as const;
-export type XandrErrorCode = (typeof XANDR_ERROR_CODES)[number];
+type XandrErrorCode = (typeof XANDR_ERROR_CODES)[number];
 
 /**
  * Every error the client raises, in one place. Each carries a stable `code`, the facts a person or a
@@ -18,7 +18,7 @@ export type XandrErrorCode = (typeof XANDR_ERROR_CODES)[number];
  * session before they get here).
  */
 
-export interface XandrErrorFacts {
+interface XandrErrorFacts {
   status?: number;
   errorId?: string;
   errorCode?: string;

@@ -11,24 +11,42 @@ import { acquireLock } from '../../src/apply/lock.js';
 const LOCK_MODULE = fileURLToPath(new URL('../../src/apply/lock.ts', import.meta.url));
 const test = suite('the apply lock');
 
-/** A process that tries the lock, says whether it got it, and holds it for a while. */
-function contender(dir: string): Promise<string> {
+/**
+ * A process that tries the lock and says whether it got it. The winner holds it until the test lets go
+ * (closes its stdin), which happens only once every contender has answered: a loaded machine cannot start
+ * a contender after the winner has released, so exactly one can ever take it.
+ */
+function contender(dir: string): { result: Promise<string>; finish(): Promise<void> } {
   const script = `
     const { acquireLock } = await import(${JSON.stringify(LOCK_MODULE)});
     try {
       const lock = acquireLock('target', 'contender', ${JSON.stringify(dir)});
       console.log('taken');
-      setTimeout(() => lock.release(), 400);
+      process.stdin.on('end', () => lock.release());
+      process.stdin.resume();
     } catch (error) {
       console.log(error.code === 'LOCKED' && /pid \\d+ on /.test(error.message) ? 'refused' : 'error ' + error.message);
     }`;
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const closed = new Promise<void>((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', () => resolve(out.trim()));
+    child.on('close', () => resolve());
   });
+  const result = new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('\n')) resolve(out.trim());
+    });
+    closed.then(() => resolve(out.trim()), reject);
+  });
+  return {
+    result,
+    finish: async () => {
+      child.stdin.end();
+      await closed;
+    },
+  };
 }
 
 test('processes racing for it: exactly one takes it, every other is refused with the holder named', async () => {
@@ -37,7 +55,9 @@ test('processes racing for it: exactly one takes it, every other is refused with
     // Before the lock file appeared with its content in one step, a racer could read it empty, take it for
     // a dead holder's, remove it, and hold the lock too.
     for (let round = 0; round < 3; round++) {
-      const results = await Promise.all(Array.from({ length: 6 }, () => contender(dir)));
+      const contenders = Array.from({ length: 6 }, () => contender(dir));
+      const results = await Promise.all(contenders.map((c) => c.result));
+      await Promise.all(contenders.map((c) => c.finish()));
       assert.is(results.filter((r) => r === 'taken').length, 1, results.join(', '));
       assert.is(results.filter((r) => r === 'refused').length, 5, results.join(', '));
     }

@@ -1,5 +1,6 @@
 import type { Desired, Manifest, PixelManifest, ProjectConfig } from '../manifest/types.js';
 import type { LiveAdvertiser, LiveLineItem, LivePixel, LiveSegment } from '../xandr/types.js';
+import type { PlanErrorCode } from './plan-codes.js';
 import type { LiveState, PlanError, Ref } from './types.js';
 
 /** Lookups over the live state, built once per plan; codes are keyed lower-case (Xandr ignores case). */
@@ -62,7 +63,7 @@ export function pixelKey(advertiserId: number, code: string): string {
 }
 
 /** Records a plan error positioned at a manifest field (or at the document when the field has no position). */
-export function fail(ctx: PlanContext, manifest: Manifest, code: string, message: string, field?: string): void {
+export function fail(ctx: PlanContext, manifest: Manifest, code: PlanErrorCode, message: string, field?: string): void {
   const at = (field && manifest.source.fields?.[field]) || manifest.source;
   ctx.errors.push({ code, message, address: manifest.address, file: at.file, line: at.line, column: at.column });
 }

@@ -5,5 +5,6 @@ export { isRef } from './context.js';
 export { sequence } from './sequence.js';
 export { matchesAddress, selectActions, type Selection } from './select.js';
 export type * from './types.js';
+export { PLAN_ERROR_CODES, type PlanErrorCode } from './plan-codes.js';
 export { changedSince } from './staleness.js';
 export { shardDesired } from './shard.js';

@@ -3,6 +3,7 @@
  * all read this model; `schemas/plan.schema.json` is the contract of its JSON form (DESIGN.md section 5).
  */
 import type { Kind, SourceRef } from '../manifest/types.js';
+import type { PlanErrorCode } from './plan-codes.js';
 import type { LiveAdvertiser, LiveLineItem, LivePixel, LiveSegment } from '../xandr/types.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -66,8 +67,8 @@ export interface Action {
 }
 
 export interface PlanError {
-  /** Stable kebab-case code, like the manifest diagnostics. */
-  code: string;
+  /** Stable kebab-case code, like the manifest diagnostics (plan-codes.ts). */
+  code: PlanErrorCode;
   message: string;
   address?: string;
   file?: string;

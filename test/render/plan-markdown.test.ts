@@ -88,7 +88,7 @@ test('pipes, HTML and backticks in names and values cannot break the table or op
 });
 
 test('a failed plan: the errors as a list, nothing will be written', () => {
-  const errors = Array.from({ length: 3 }, (_, i) => ({ code: 'unknown-line-item', message: `line item ${i} does not exist`, address: `LineItemPixels/li-${i}`, file: 'b.yaml', line: i + 1, column: 1 }));
+  const errors = Array.from({ length: 3 }, (_, i) => ({ code: 'unknown-line-item' as const, message: `line item ${i} does not exist`, address: `LineItemPixels/li-${i}`, file: 'b.yaml', line: i + 1, column: 1 }));
   const md = renderToString('plan', 'markdown', plan([], { errors }));
   assert.match(md, /^### xandr-sync plan: failed\n/);
   assert.match(md, /\*\*Plan failed with 3 error\(s\); nothing will be written to Xandr\.\*\*/);

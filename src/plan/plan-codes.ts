@@ -1,0 +1,26 @@
+/**
+ * Every code a plan error can carry. Like the manifest diagnostics (manifest/codes.ts), codes are part of the
+ * contract: scripts match on them and docs/plans.md explains each. Add new ones, never rename.
+ */
+export const PLAN_ERROR_CODES = [
+  // the live object a manifest names
+  'unknown-advertiser',
+  'advertiser-mismatch',
+  'unknown-id',
+  'id-code-conflict',
+  'code-taken',
+  'unknown-line-item',
+  'unknown-pixel-id',
+  // what Xandr would refuse at apply time
+  'duplicate-pixel',
+  'revenue-not-allowed',
+  'too-many-pixels',
+  // prune
+  'empty-prune',
+  'unread-line-item',
+  // the plan as a whole
+  'dependency-cycle',
+  'excluded-dependency',
+] as const;
+
+export type PlanErrorCode = (typeof PLAN_ERROR_CODES)[number];

@@ -1,11 +1,8 @@
 import { createInterface } from 'node:readline';
-import { resolve } from 'node:path';
 import { GuardError } from '../apply/apply-errors.js';
 import { applyPlan } from '../apply/apply-plan.js';
 import type { ApplyReport } from '../apply/execute.js';
 import { lockDir } from '../apply/lock.js';
-import { checkSavedPlanTarget, findStaleActions, readSavedPlan } from '../apply/saved-plan.js';
-import { loadProjectConfig } from '../manifest/index.js';
 import type { Plan } from '../plan/index.js';
 import { render } from '../render/registry.js';
 import { styleFor, type Style } from '../render/style.js';
@@ -13,7 +10,7 @@ import { integer, oneOf, parseCommandArgs } from './args.js';
 import { ReportedFailure, UsageError } from './cli-errors.js';
 import { connect, type Connection } from './connection.js';
 import { errorFacts } from './describe-error.js';
-import { hasPlanningFlags, normalizeSandboxFlag, PLANNING_USAGE, planFromManifests, planningOptions, sandboxOption, targetFlags } from './gather.js';
+import { normalizeSandboxFlag, PLANNING_USAGE, planFromManifests, planFromSavedPlan, planningOptions, sandboxOption, targetFlags } from './gather.js';
 import { annotatePlanErrors, summarizeApply, summarizePlan } from './github.js';
 import { EXIT_ERROR, EXIT_OK, type Command, type CommandIO } from './io.js';
 import { Progress } from './progress.js';
@@ -66,19 +63,16 @@ export const applyCommand: Command = {
     let guards: Plan['guards'];
     let refused = new Map<string, string>();
     if (values.plan !== undefined) {
-      if (positionals.length > 0) throw new UsageError('give either PATH or --plan FILE, not both');
-      if (hasPlanningFlags(planning)) throw new UsageError('--prune, --allow-empty-prune, --target and --exclude shape a plan: pass them to the plan that --plan FILE was saved from');
-      plan = readSavedPlan(resolve(io.cwd, values.plan));
-      const config = await loadProjectConfig([], { cwd: io.cwd });
-      guards = { ...config.guards, ...definedOnly(guardFlags) };
-      connection = await connect(io, { apiUrl: values['api-url'], sandbox: sandboxOption(values.sandbox), config });
-      try {
-        await checkSavedPlanTarget(plan, connection.target, connection.client, io.stopSignal);
-        refused = await findStaleActions(plan, connection.client, io.stopSignal);
-      } catch (error) {
-        await connection.close();
-        throw error;
-      }
+      if (planning.selection) throw new UsageError('--target and --exclude shape a plan: pass them to the plan that --plan FILE was saved from');
+      ({ plan, connection, refused } = await planFromSavedPlan(io, values.plan, output, {
+        apiUrl: values['api-url'],
+        sandbox: sandboxOption(values.sandbox),
+        paths: positionals,
+        prune: planning.prune,
+        allowEmptyPrune: planning.allowEmptyPrune,
+        progress: format === 'text',
+      }));
+      guards = { ...plan.guards, ...definedOnly(guardFlags) };
     } else {
       ({ plan, connection } = await planFromManifests(io, positionals, output, {
         apiUrl: values['api-url'],

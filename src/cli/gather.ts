@@ -2,7 +2,9 @@ import { relative, resolve } from 'node:path';
 import { describeWorktree } from '../git/worktree.js';
 import { loadManifests } from '../manifest/index.js';
 import type { LoadResult, PruneMode } from '../manifest/types.js';
-import { buildPlan, type Plan, type Selection } from '../plan/index.js';
+import { checkSavedPlanTarget, readSavedPlan } from '../apply/saved-plan.js';
+import { SavedPlanError } from '../apply/apply-errors.js';
+import { buildPlan, checkSavedPlan, type Plan, type Selection } from '../plan/index.js';
 import { readPlanInput } from '../read/plan-input.js';
 import { formatDiagnostic, renderAnnotationsGithub } from '../render/diagnostics.js';
 import { render } from '../render/registry.js';
@@ -46,11 +48,6 @@ export function planningOptions(values: { prune?: string; 'allow-empty-prune'?: 
     allowEmptyPrune: values['allow-empty-prune'] || undefined,
     selection: targets.length || excludes.length ? { targets, excludes } : undefined,
   };
-}
-
-/** Whether any prune or selection flag was given (they make no sense with a saved plan). */
-export function hasPlanningFlags(options: PlanningOptions): boolean {
-  return options.prune !== undefined || options.allowEmptyPrune !== undefined || options.selection !== undefined;
 }
 
 /**
@@ -147,6 +144,100 @@ export async function planFromManifests(
     await connection.close();
     throw error;
   }
+}
+
+export interface SavedPlanRunOptions {
+  apiUrl?: string;
+  sandbox?: string | boolean;
+  /** PATHs given with --plan: they must be the plan's own. */
+  paths: string[];
+  /** --prune / --allow-empty-prune given with --plan: what the operator says the reviewed plan pruned. */
+  prune?: PruneMode;
+  allowEmptyPrune?: boolean;
+  progress: boolean;
+}
+
+/**
+ * `apply --plan FILE`: the file is data, never authority. The manifests of the plan's commit (the checked-out
+ * commit, clean) are loaded and planned again against the live state read now; the file is applied only
+ * as far as that fresh plan contains each of its actions with the same request (plan/saved-plan-check.ts).
+ * What runs are the fresh plan's actions; the guards are the project file's at that commit, with the flags.
+ */
+export async function planFromSavedPlan(
+  io: CommandIO,
+  file: string,
+  output: CommandOutput,
+  options: SavedPlanRunOptions,
+): Promise<{ load: LoadResult; connection: Connection; plan: Plan; refused: Map<string, string> }> {
+  const saved = readSavedPlan(resolve(io.cwd, file));
+  const shownPaths = (paths: string[]) => paths.map((p) => relative(io.cwd, resolve(io.cwd, p)) || '.');
+  if (options.paths.length > 0 && shownPaths(options.paths).join('\0') !== saved.source.paths.join('\0')) {
+    throw new SavedPlanError(`${file} was planned from ${saved.source.paths.join(', ')}, not from ${shownPaths(options.paths).join(', ')}; refusing to apply it`);
+  }
+  const load = await loadOrFail(io, saved.source.paths, output);
+  await checkSavedPlanCommit(io, file, saved, load.files);
+  const prune = options.prune ?? load.config.prune;
+  const allowEmptyPrune = options.allowEmptyPrune ?? load.config.allow_empty_prune;
+  if (saved.options.prune !== prune || saved.options.allow_empty_prune !== allowEmptyPrune) {
+    throw new SavedPlanError(
+      `${file} was planned with prune ${saved.options.prune}${saved.options.allow_empty_prune ? ' (allowing empty prune)' : ''}, but here prune is ${prune}${allowEmptyPrune ? ' (allowing empty prune)' : ''}; pass the same --prune (and --allow-empty-prune) to apply it, or plan again`,
+    );
+  }
+  load.config = { ...load.config, prune, allow_empty_prune: allowEmptyPrune };
+  const progress = new Progress(io.stderr, io.clock, options.progress);
+  let reads = 0;
+  const connection = await connect(io, {
+    apiUrl: options.apiUrl,
+    sandbox: options.sandbox,
+    config: load.config,
+    onEvent: (event) => {
+      if (event.type === 'request' && event.method === 'GET') progress.update('Checking the saved plan against Xandr', ++reads, null);
+    },
+  });
+  try {
+    await checkSavedPlanTarget(saved, connection.target, connection.client, io.stopSignal);
+    const input = await readPlanInput({
+      load,
+      client: connection.client,
+      target: connection.target,
+      source: saved.source,
+      advertisers: saved.options.advertisers ?? undefined,
+      signal: io.stopSignal,
+      now: () => new Date(io.clock.now()),
+    });
+    const fresh = buildPlan(input);
+    progress.done();
+    if (fresh.errors.length > 0) {
+      throw new SavedPlanError(`the manifests no longer plan cleanly against Xandr (${fresh.errors.length} error(s), first: ${fresh.errors[0]!.message}); run plan to see them`);
+    }
+    const verdict = checkSavedPlan(saved, fresh, input.live, input.desired);
+    if (verdict.tampered.length > 0) {
+      throw new SavedPlanError(
+        `${file} is not a plan xandr-sync would make from these manifests: ${verdict.tampered.slice(0, 5).join('; ')}${verdict.tampered.length > 5 ? `; and ${verdict.tampered.length - 5} more` : ''}. Nothing was written to Xandr; plan again and review the new plan`,
+      );
+    }
+    const stale = saved.actions.filter((a) => verdict.stale.has(a.address));
+    const plan: Plan = { ...fresh, created_at: saved.created_at, actions: [...verdict.actions, ...stale].sort((a, b) => a.wave - b.wave) };
+    return { load, connection, plan, refused: verdict.stale };
+  } catch (error) {
+    progress.done();
+    await connection.close();
+    throw error;
+  }
+}
+
+/** A saved plan is planned again from its own commit: that commit must be the one checked out, and clean. */
+async function checkSavedPlanCommit(io: CommandIO, file: string, saved: Plan, files: string[]): Promise<void> {
+  const here = await describeWorktree(io.cwd, files);
+  const made = saved.source.git;
+  if (made === null) {
+    if (here !== null) throw new SavedPlanError(`${file} records no commit (it was made outside git), but ${io.cwd} is a git repository; plan again here`);
+    return;
+  }
+  if (here === null || !here.commit.startsWith(made.commit)) {
+    throw new SavedPlanError(`${file} was planned at commit ${made.commit.slice(0, 12)}; check that commit out (clean) to apply it${here ? ` (HEAD is ${here.commit.slice(0, 12)})` : ''}`);
+  }
+  if (here.dirty) throw new SavedPlanError(`the manifests have uncommitted changes; ${file} applies only to commit ${made.commit.slice(0, 12)} as committed`);
 }
 
 /**

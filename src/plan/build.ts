@@ -26,6 +26,8 @@ export interface PlanInput {
    * manifest describes (a segment code is unique per member, whichever advertiser's file names it).
    */
   fullDesired?: Desired;
+  /** The shard the desired state was cut to (`--advertiser`), recorded in the plan. */
+  advertisers?: number[];
 }
 
 const KIND_ORDER = { Segment: 0, ConversionPixel: 1, LineItemPixels: 2 } as const;
@@ -62,6 +64,12 @@ export function buildPlan(input: PlanInput): Plan {
     warnings: [...pruneWarnings(actions), ...selected.warnings, ...guardWarnings(actions, guards)],
     errors: ctx.errors,
     guards,
+    options: {
+      prune: input.config.prune,
+      allow_empty_prune: input.config.allow_empty_prune,
+      advertisers: input.advertisers ? [...input.advertisers].sort((a, b) => a - b) : null,
+      selection: input.selection && (input.selection.targets.length || input.selection.excludes.length) ? { targets: [...input.selection.targets], excludes: [...input.selection.excludes] } : null,
+    },
   };
 }
 

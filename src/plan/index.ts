@@ -6,5 +6,5 @@ export { sequence } from './sequence.js';
 export { matchesAddress, selectActions, type Selection } from './select.js';
 export type * from './types.js';
 export { PLAN_ERROR_CODES, type PlanErrorCode } from './plan-codes.js';
-export { changedSince } from './staleness.js';
+export { checkSavedPlan, type SavedPlanVerdict } from './saved-plan-check.js';
 export { shardDesired } from './shard.js';

@@ -2,7 +2,7 @@
  * The plan: what will change in Xandr and why, as data. Renderers (text, markdown, json) and the executor
  * all read this model; `schemas/plan.schema.json` is the contract of its JSON form (DESIGN.md section 5).
  */
-import type { Kind, SourceRef } from '../manifest/types.js';
+import type { Kind, PruneMode, SourceRef } from '../manifest/types.js';
 import type { PlanErrorCode } from './plan-codes.js';
 import type { LiveAdvertiser, LiveLineItem, LivePixel, LiveSegment } from '../xandr/types.js';
 
@@ -99,6 +99,16 @@ export interface Summary {
   writes: number;
 }
 
+/** What shaped the plan besides the manifests and the live state: flags, recorded so a saved plan can be re-derived. */
+export interface PlanOptions {
+  prune: PruneMode;
+  allow_empty_prune: boolean;
+  /** A shard (`--advertiser`); null for the whole member. */
+  advertisers: number[] | null;
+  /** `--target` / `--exclude`; null when neither was given. */
+  selection: { targets: string[]; excludes: string[] } | null;
+}
+
 export interface Plan {
   format_version: 1;
   target: Target;
@@ -111,6 +121,7 @@ export interface Plan {
   warnings: string[];
   /** Things Xandr would refuse at apply time. A plan with errors is never applied. */
   errors: PlanError[];
-  /** Guard limits in force when planned, so apply can enforce them on a saved plan too. */
+  /** The project file's guard limits when planned (apply of a saved plan checks them against the file's). */
   guards: { max_changes?: number; max_deletes?: number };
+  options: PlanOptions;
 }

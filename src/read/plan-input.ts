@@ -43,5 +43,6 @@ export async function readPlanInput(request: PlanRequest): Promise<PlanInput> {
     createdAt: request.now().toISOString(),
     selection: request.selection,
     fullDesired: load.desired,
+    advertisers: request.advertisers,
   };
 }

@@ -1,6 +1,6 @@
 import { ProductError } from '../core/product-error.js';
 
-export const CLI_ERROR_CODES = ['USAGE', 'REPORTED', 'FILE', 'SANDBOX'] as const;
+export const CLI_ERROR_CODES = ['USAGE', 'REPORTED', 'FILE', 'SANDBOX', 'UNTRUSTED_API_URL'] as const;
 type CliErrorCode = (typeof CLI_ERROR_CODES)[number];
 
 /** A mistake in how the command was called: printed with the usage hint, exit 1. */
@@ -27,6 +27,11 @@ export class FileError extends ProductError<CliErrorCode> {
 /** The embedded sandbox could not start (its state file is unreadable, its port is taken). */
 export class SandboxStartError extends ProductError<CliErrorCode> {
   readonly code = 'SANDBOX';
+}
+
+/** The repository's xandr-sync.yaml names an API other than the operator's: credentials would go there. */
+export class UntrustedApiUrlError extends ProductError<CliErrorCode> {
+  readonly code = 'UNTRUSTED_API_URL';
 }
 
 /** The reason of a failed file operation, without the stack: `ENOENT`, `EACCES`, ... */

@@ -3,7 +3,7 @@ import { dirname, relative, resolve } from 'node:path';
 import type { ProjectConfig } from '../manifest/types.js';
 import type { Target } from '../plan/types.js';
 import { DEFAULT_API_URL, XandrClient, type BudgetLimits, type ClientEvent } from '../xandr/index.js';
-import { FileError, fsReason, SandboxStartError, UsageError } from './cli-errors.js';
+import { FileError, fsReason, SandboxStartError, UntrustedApiUrlError, UsageError } from './cli-errors.js';
 import type { CommandIO } from './io.js';
 import { redactor } from './redact.js';
 
@@ -28,10 +28,7 @@ export interface Connection {
   close(): Promise<void>;
 }
 
-/**
- * The emulator's published default password. Redacting it would blank the word "sandbox" from every
- * message; it cannot be a real Xandr password (those have at least 10 characters).
- */
+/** The emulator's published default user (docs/sandbox.md). */
 const SANDBOX_PASSWORD = 'sandbox';
 
 /** The embedded sandbox runs without throttling: it is a demo and test target, not a model of limits. */
@@ -70,10 +67,7 @@ export async function connect(io: CommandIO, options: ConnectOptions): Promise<C
       credentials: { username: 'sandbox', password: SANDBOX_PASSWORD },
       budget,
       onEvent: options.onEvent,
-      onSecret: (secret) => {
-        // The embedded sandbox's password is public; its tokens are still never printed.
-        if (secret !== SANDBOX_PASSWORD) redactor.add(secret);
-      },
+      onSecret: (secret) => redactor.add(secret),
     });
     return {
       client,
@@ -92,8 +86,10 @@ export async function connect(io: CommandIO, options: ConnectOptions): Promise<C
       `${apiUrl ? 'an API URL is set, but ' : ''}credentials are incomplete: set XANDR_USERNAME and XANDR_PASSWORD (or XANDR_PASSWORD_FILE)`,
     );
   }
-  if (password !== SANDBOX_PASSWORD) redactor.add(password);
-  const url = apiUrl ?? options.config.api_url ?? DEFAULT_API_URL;
+  redactor.add(password);
+  redactor.add(username);
+  const url = operatorApiUrl(io, options.apiUrl);
+  checkRepositoryApiUrl(options.config, url);
   const rate = options.config.rate;
   const client = new XandrClient({
     clock: io.clock,
@@ -110,6 +106,38 @@ export async function connect(io: CommandIO, options: ConnectOptions): Promise<C
     lockKey: url.replace(/\/+$/, ''),
     close: () => client.close(),
   };
+}
+
+/**
+ * Where credentials may go is the operator's decision, never the repository's: `--api-url`, then
+ * `XANDR_API_URL`, then Xandr's own API. A pull request can add anything to xandr-sync.yaml.
+ */
+export function operatorApiUrl(io: CommandIO, flag: string | undefined): string {
+  return flag ?? io.env.XANDR_API_URL ?? DEFAULT_API_URL;
+}
+
+/**
+ * The project file may name the API only to say the same as the operator (documentation, a check); any
+ * other `api_url` would send the credentials to whoever wrote it, so it stops the command before any
+ * connection is made.
+ */
+export function checkRepositoryApiUrl(config: ProjectConfig, operatorUrl: string): void {
+  if (config.api_url === undefined || sameApi(config.api_url, operatorUrl)) return;
+  throw new UntrustedApiUrlError(
+    `${config.file ?? 'xandr-sync.yaml'} sets api_url ${config.api_url}, but this run sends credentials to ${operatorUrl} (--api-url, XANDR_API_URL or the default): the repository cannot choose where credentials go. Remove api_url from the project file, or give the same URL with --api-url or XANDR_API_URL`,
+  );
+}
+
+function sameApi(a: string, b: string): boolean {
+  const normal = (text: string) => {
+    try {
+      const url = new URL(text);
+      return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
+    } catch {
+      return text;
+    }
+  };
+  return normal(a) === normal(b);
 }
 
 function readPassword(io: CommandIO): string | undefined {

@@ -42,11 +42,11 @@ export function annotatePlanErrors(io: CommandIO, plan: Plan, command: string): 
 }
 
 export function summarizePlan(io: CommandIO, plan: Plan, writesPerMinute: number): void {
-  appendSummary(io, (maxLength) => renderToString('plan', 'markdown', plan, { writesPerMinute, maxLength }));
+  appendSummary(io, (maxLength) => renderToString('plan', 'markdown', redactor.redactDeep(plan), { writesPerMinute, maxLength }));
 }
 
 export function summarizeApply(io: CommandIO, report: ApplyReport, target: Target): void {
-  appendSummary(io, (maxLength) => renderToString('apply', 'markdown', { report, target, elapsedMs: 0 }, { maxLength }));
+  appendSummary(io, (maxLength) => renderToString('apply', 'markdown', { report: redactor.redactDeep(report), target, elapsedMs: 0 }, { maxLength }));
 }
 
 /** Appends to GITHUB_STEP_SUMMARY when it is set. A summary that cannot be written is a warning, not a failure. */
@@ -83,7 +83,7 @@ export async function postPlanComment(io: CommandIO, context: PullRequestContext
   const marker = planCommentMarker(planTargetId(plan, options.advertisers));
   const footer = commentFooter(context);
   const room = GITHUB_COMMENT_LIMIT - marker.length - footer.length - 16;
-  const markdown = redactor.redact(renderToString('plan', 'markdown', plan, { writesPerMinute: options.writesPerMinute, maxLength: Math.min(DEFAULT_MARKDOWN_LIMIT, room) }));
+  const markdown = redactor.redact(renderToString('plan', 'markdown', redactor.redactDeep(plan), { writesPerMinute: options.writesPerMinute, maxLength: Math.min(DEFAULT_MARKDOWN_LIMIT, room) }));
   const client = new GithubClient({ apiUrl: context.apiUrl, token: context.token });
   try {
     const result = await upsertStickyComment(client, { owner: context.owner, repo: context.repo, number: context.number, marker, body: `${markdown}\n${footer}` });

@@ -7,6 +7,7 @@ import { FileError, fsReason } from './cli-errors.js';
 import { normalizeSandboxFlag, PLANNING_USAGE, planFromManifests, planningOptions, sandboxOption, targetFlags } from './gather.js';
 import { annotatePlanErrors, postPlanComment, preparePlanComment, summarizePlan } from './github.js';
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type Command } from './io.js';
+import { redactor } from './redact.js';
 
 const USAGE = `Usage: xandr-sync plan [PATH...] [options]
 
@@ -55,7 +56,7 @@ export const planCommand: Command = {
     // Like terraform, a plan with errors is not saved: there is nothing it could apply.
     if (values.out && plan.errors.length === 0) {
       try {
-        writeFileSync(resolve(io.cwd, values.out), renderToString('plan', 'json', plan), { mode: 0o600 });
+        writeFileSync(resolve(io.cwd, values.out), redactor.redact(renderToString('plan', 'json', redactor.redactDeep(plan))), { mode: 0o600 });
       } catch (error) {
         throw new FileError(`cannot write the saved plan ${values.out}: ${fsReason(error)}`);
       }

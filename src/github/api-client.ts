@@ -1,4 +1,6 @@
 import { Agent, request } from 'undici';
+import { inertInline } from '../core/inert.js';
+import { Secrets } from '../core/secrets.js';
 import { checkServiceUrl, pinnedLookup } from '../core/url-policy.js';
 import { GithubError } from './github-errors.js';
 
@@ -31,7 +33,10 @@ export class GithubClient {
   private readonly base: string;
   private readonly agent: Agent;
 
+  private readonly secrets = new Secrets();
+
   constructor(private readonly options: GithubClientOptions) {
+    this.secrets.add(options.token);
     const url = parseApiUrl(options.apiUrl);
     this.origin = url.origin;
     this.base = `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
@@ -72,7 +77,7 @@ export class GithubClient {
       throw new GithubError(`${shown}: GitHub answered ${status} (a redirect to ${String(headers.location ?? 'nowhere')}); redirects are not followed, so that the token stays with GITHUB_API_URL`, { status });
     }
     if (status < 200 || status >= 300) {
-      throw new GithubError(`${shown}: GitHub answered ${status}${githubMessage(text)}`, { status, hint: hintFor(status) });
+      throw new GithubError(`${shown}: GitHub answered ${status}${this.githubMessage(text)}`, { status, hint: hintFor(status) });
     }
     let data: T;
     try {
@@ -99,6 +104,22 @@ export class GithubClient {
 
   close(): Promise<void> {
     return this.agent.close();
+  }
+
+  /**
+   * GitHub explains an error in `message` (and a docs link); that is what a person needs to see. Scrubbed
+   * of the token before it is cut: a token cut at the limit is no longer recognised further down.
+   */
+  private githubMessage(text: string): string {
+    let message: unknown;
+    try {
+      message = (JSON.parse(text) as { message?: unknown }).message;
+    } catch {
+      return ''; // not JSON: an HTML error page from a proxy, say
+    }
+    if (typeof message !== 'string' || !message) return '';
+    const safe = inertInline(this.secrets.scrub(message).replace(/\s+/g, ' ').trim());
+    return `: ${safe.length > 500 ? `${safe.slice(0, 497)}...` : safe}`;
   }
 
   private nextPage(link: string | string[] | undefined): string | null {
@@ -134,17 +155,6 @@ async function readBody(body: AsyncIterable<Buffer | Uint8Array> & { destroy(): 
     chunks.push(Buffer.from(chunk));
   }
   return Buffer.concat(chunks).toString('utf8');
-}
-
-/** GitHub explains an error in `message` (and a docs link); that is what a person needs to see. */
-function githubMessage(text: string): string {
-  try {
-    const message = (JSON.parse(text) as { message?: unknown }).message;
-    if (typeof message === 'string' && message) return `: ${message.slice(0, 500)}`;
-  } catch {
-    // not JSON: an HTML error page from a proxy, say
-  }
-  return '';
 }
 
 function hintFor(status: number): string | undefined {

@@ -1,4 +1,5 @@
 import type { ActionOutcome } from '../apply/execute.js';
+import { inertInline } from '../core/inert.js';
 import { clip, codeSpan, escapeCell, escapeInline, fitMarkdown, type MarkdownSection } from './markdown-fit.js';
 import type { ApplyDocument, RenderOptions, Sink } from './types.js';
 import { plainStyle, type Style } from './style.js';
@@ -19,10 +20,10 @@ export function renderApplyText({ report, elapsedMs }: ApplyDocument, out: Sink,
 }
 
 function outcomeLine(outcome: ActionOutcome, style: Style): string {
-  const head = `${outcome.action} ${outcome.address}`;
+  const head = `${outcome.action} ${inertInline(outcome.address)}`;
   if (outcome.status === 'done') return `  ${style.green('✓')} ${head}${outcome.id !== null ? style.dim(`  (id ${outcome.id})`) : ''}`;
-  if (outcome.status === 'failed') return `  ${style.red('✗')} ${head}: ${style.red(outcome.error?.message ?? 'failed')}`;
-  return `  ${style.yellow('-')} ${head}: skipped, ${outcome.reason}`;
+  if (outcome.status === 'failed') return `  ${style.red('✗')} ${head}: ${style.red(inertInline(outcome.error?.message ?? 'failed'))}`;
+  return `  ${style.yellow('-')} ${head}: skipped, ${inertInline(outcome.reason ?? '')}`;
 }
 
 /** Each action's outcome for CI to keep (`apply --format json`). */

@@ -1,3 +1,4 @@
+import { inertInline } from '../core/inert.js';
 import type { CycleReport } from '../sync/types.js';
 import { renderApplyText } from './apply-report.js';
 import { renderPlanText } from './plan-text.js';
@@ -12,11 +13,11 @@ export function renderCycleText(report: CycleReport, out: Sink, options: RenderO
   const style = options.style ?? plainStyle;
   const write = (line = '') => out.write(`${line}\n`);
   const src = report.source;
-  const commit = src.commit ? ` @ ${src.commit.slice(0, 12)}${src.subject ? ` "${src.subject}"` : ''}` : '';
+  const commit = src.commit ? ` @ ${src.commit.slice(0, 12)}${src.subject ? ` ${JSON.stringify(inertInline(src.subject))}` : ''}` : '';
   write(style.bold(`[${report.started_at}] cycle ${report.cycle} (mode ${report.mode}): ${src.repo} ${src.ref}${commit}`));
   if (report.plan && (report.plan.actions.length > 0 || report.plan.errors.length > 0)) renderPlanText(report.plan, out, { style });
   if (report.apply && report.plan) renderApplyText({ report: report.apply, target: report.plan.target, elapsedMs: report.duration_ms }, out, { style });
-  for (const line of report.failure?.diagnostics ?? []) write(`  ${line}`);
+  for (const line of report.failure?.diagnostics ?? []) write(`  ${inertInline(line)}`);
   write(closingLine(report, style));
 }
 
@@ -39,6 +40,6 @@ function closingLine(report: CycleReport, style: Style): string {
     case 'cancelled':
       return style.yellow(`${at}: cancelled by a stop signal; writes already sent were finished (${seconds}).`);
     case 'failed':
-      return style.red(`${at}: failed at ${report.failure?.stage ?? 'an unknown step'}: ${report.failure?.message ?? 'no detail'} (${seconds}).`);
+      return style.red(`${at}: failed at ${report.failure?.stage ?? 'an unknown step'}: ${inertInline(report.failure?.message ?? 'no detail')} (${seconds}).`);
   }
 }

@@ -2,6 +2,7 @@ import type { Diagnostic } from '../manifest/types.js';
 import type { DiagnosticsDocument, RenderOptions, Sink } from './types.js';
 
 export type { ValidationSummary } from './types.js';
+import { inertInline, WORKFLOW_COMMAND_MARK } from '../core/inert.js';
 import { plainStyle, type Style } from './style.js';
 
 /**
@@ -17,10 +18,10 @@ function counts(diagnostics: Diagnostic[]): { errors: number; warnings: number }
   return { errors, warnings: diagnostics.length - errors };
 }
 
-/** `file:line:col: error CODE message` */
+/** `file:line:col: error CODE message`, with the file name and the message made inert (core/inert.ts). */
 export function formatDiagnostic(d: Diagnostic, paint: Style = plainStyle): string {
   const severity = d.severity === 'error' ? paint.red('error') : paint.yellow('warning');
-  return `${paint.bold(`${d.file}:${d.line}:${d.column}:`)} ${severity} ${paint.dim(d.code)} ${d.message}`;
+  return `${paint.bold(`${inertInline(d.file)}:${d.line}:${d.column}:`)} ${severity} ${paint.dim(d.code)} ${inertInline(d.message)}`;
 }
 
 /** One line per diagnostic, then a one-line summary. */
@@ -60,9 +61,12 @@ export function renderDiagnosticsJson({ diagnostics, summary, root }: Diagnostic
   sink.write(`${JSON.stringify(body, null, 2)}\n`);
 }
 
-/** GitHub's escaping for a workflow command's message. */
+/**
+ * GitHub's escaping for a workflow command's message (actions/toolkit `escapeData`), after the other
+ * control characters of data are made visible: nothing in a message can end the command or start another.
+ */
 export function escapeData(s: string): string {
-  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A').replace(/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, (c) => inertInline(c));
 }
 
 /** GitHub's escaping for a workflow command's property values (file, title), which also end at ':' and ','. */
@@ -97,7 +101,8 @@ export function renderAnnotationsGithub(items: Annotation[], options: { limit?: 
   const ordered = [...items.filter((d) => d.severity === 'error'), ...items.filter((d) => d.severity !== 'error')];
   const shown = ordered.slice(0, limit);
   const rest = ordered.slice(limit);
-  const lines = shown.map((d) => `::${d.severity} ${annotationProperties(d)}::${escapeData(d.message)}`);
+  // Marked as ours (core/inert.ts): the output filter escapes any other line that begins with '::'.
+  const lines = shown.map((d) => `${WORKFLOW_COMMAND_MARK}::${d.severity} ${annotationProperties(d)}::${escapeData(d.message)}`);
   if (rest.length > 0) {
     const errors = rest.filter((d) => d.severity === 'error').length;
     const warnings = rest.length - errors;
@@ -105,7 +110,7 @@ export function renderAnnotationsGithub(items: Annotation[], options: { limit?: 
     const shownErrors = shown.filter((d) => d.severity === 'error').length;
     const level = errors > 0 && shownErrors < limit ? 'error' : 'warning';
     const what = [errors > 0 ? plural(errors, 'error') : '', warnings > 0 ? plural(warnings, 'warning') : ''].filter(Boolean).join(' and ');
-    lines.push(`::${level} title=${escapeProperty(options.command)}::${escapeData(`${what} more, not annotated: see the log of this step, or run '${options.command}' locally`)}`);
+    lines.push(`${WORKFLOW_COMMAND_MARK}::${level} title=${escapeProperty(options.command)}::${escapeData(`${what} more, not annotated: see the log of this step, or run '${options.command}' locally`)}`);
     for (const d of rest) lines.push(formatAnnotation(d));
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
@@ -124,6 +129,6 @@ function annotationProperties(d: Annotation): string {
 
 function formatAnnotation(d: Annotation): string {
   if (d.file !== undefined && d.line !== undefined && d.column !== undefined) return formatDiagnostic(d as Diagnostic);
-  const where = d.file ? `${d.file}${d.line ? `:${d.line}` : ''}: ` : '';
-  return `${where}${d.severity} ${d.code} ${d.message}`;
+  const where = d.file ? `${inertInline(d.file)}${d.line ? `:${d.line}` : ''}: ` : '';
+  return `${where}${d.severity} ${d.code} ${inertInline(d.message)}`;
 }

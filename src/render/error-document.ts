@@ -1,3 +1,4 @@
+import { inertInline } from '../core/inert.js';
 import { formatDiagnostic } from './diagnostics.js';
 import { escapeInline } from './markdown-fit.js';
 import type { ErrorDocument, RenderOptions, Sink } from './types.js';
@@ -36,5 +37,5 @@ export function renderErrorMarkdown(document: ErrorDocument, sink: Sink): void {
 export function renderErrorText(document: ErrorDocument, sink: Sink, options: RenderOptions): void {
   const style = options.style ?? plainStyle;
   for (const d of document.diagnostics ?? []) sink.write(`${formatDiagnostic(d, style)}\n`);
-  if (document.error) sink.write(`${style.red(`error: ${document.error.message}`)}\n${document.error.hint ? `hint: ${document.error.hint}\n` : ''}`);
+  if (document.error) sink.write(`${style.red(`error: ${inertInline(document.error.message)}`)}\n${document.error.hint ? `hint: ${inertInline(document.error.hint)}\n` : ''}`);
 }

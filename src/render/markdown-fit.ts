@@ -1,3 +1,5 @@
+import { inertInline } from '../core/inert.js';
+
 /**
  * Markdown that fits a size limit and stays well-formed when it does not: GitHub refuses a comment over
  * 65,536 characters and a step summary over 1 MiB, and a table cut in half or a <details> left open swallows
@@ -84,22 +86,33 @@ function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** Text for one table cell: no line breaks, no `|` that would end the cell, no HTML. */
+/** Text for one table cell: as escapeInline, and no `|` can end the cell (it is escaped there too). */
 export function escapeCell(text: string): string {
-  return escapeHtml(text).replace(/\|/g, '\\|').replace(/\r\n|\r|\n/g, ' ');
+  return escapeInline(text);
 }
 
-/** Text for one line of a list or a paragraph. */
+/**
+ * Text for one line of a list, a paragraph or a cell, that may hold strings from Xandr, git or files: it
+ * renders as the text it is and does nothing else. No line break or control character (core/inert.ts), no
+ * HTML, no markdown syntax (links, images, emphasis, headings, table pipes: each punctuation character is
+ * backslash-escaped), and no mention or autolink: a zero-width space after `@` and inside `://` and `www.`
+ * keeps GitHub from pinging a user or making a link, the way Renovate and Dependabot write their comments.
+ */
 export function escapeInline(text: string): string {
-  return escapeHtml(text).replace(/\r\n|\r|\n/g, ' ');
+  return escapeHtml(inertInline(text.replace(/\r\n|\r|\n/g, ' ')))
+    .replace(/[\\`*_[\]()!#~|{}]/g, '\\$&')
+    .replace(/@/g, '@&#8203;')
+    .replace(/:\/\//g, ':&#8203;//')
+    .replace(/\bwww\./gi, (m) => `${m.slice(0, 3)}&#8203;.`);
 }
 
 /**
  * A code span that survives any content and a table cell: a backtick inside gets a longer fence (CommonMark
- * code spans), `|` is escaped (GFM tables split cells on it even inside code spans).
+ * code spans), `|` is escaped (GFM tables split cells on it even inside code spans). Inside a code span
+ * nothing is markup, mention or link; control characters are shown escaped.
  */
 export function codeSpan(text: string): string {
-  const flat = text.replace(/\r\n|\r|\n/g, ' ').replace(/\|/g, '\\|');
+  const flat = inertInline(text.replace(/\r\n|\r|\n/g, ' ')).replace(/\|/g, '\\|');
   const longest = Math.max(0, ...(flat.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(longest + 1);
   const pad = longest > 0 || flat.startsWith(' ') ? ' ' : '';

@@ -1,4 +1,5 @@
 import type { Action, Plan, PlanError } from '../plan/types.js';
+import { inertInline } from '../core/inert.js';
 import type { RenderOptions, Sink } from './types.js';
 import { plainStyle, type Style } from './style.js';
 import { ACTION_SIGN, describeChanges, liveLabel, requestLine } from './values.js';
@@ -18,7 +19,7 @@ export function renderPlanText(plan: Plan, out: Sink, options: RenderOptions): v
     write();
     for (const action of plan.actions) renderAction(action, write, style);
   }
-  for (const warning of plan.warnings) write(style.yellow(`Warning: ${warning}`));
+  for (const warning of plan.warnings) write(style.yellow(`Warning: ${inertInline(warning)}`));
   if (plan.warnings.length) write();
   // Deletes and deactivations come only from prune: the last thing a reviewer reads before the summary.
   const { delete: deletes, deactivate: deactivates } = plan.summary;
@@ -33,9 +34,10 @@ function renderAction(action: Action, write: (line?: string) => void, style: Sty
   const sign = ACTION_SIGN[action.action];
   const colour = sign === '+' ? style.green : sign === '-' ? style.red : style.yellow;
   const what = liveLabel(action);
-  write(`  ${colour(`${sign} ${action.action}`)} ${style.bold(action.address)}${what ? style.dim(`  (${what})`) : ''}`);
-  write(style.dim(`      ${requestLine(action)}${action.depends_on.length ? `  after ${action.depends_on.join(', ')}` : ''}`));
-  const lines = describeChanges(action);
+  // Addresses of prune actions, values and warnings carry names from Xandr: inert (core/inert.ts).
+  write(`  ${colour(`${sign} ${action.action}`)} ${style.bold(inertInline(action.address))}${what ? style.dim(`  (${what})`) : ''}`);
+  write(style.dim(`      ${inertInline(requestLine(action))}${action.depends_on.length ? `  after ${inertInline(action.depends_on.join(', '))}` : ''}`));
+  const lines = describeChanges(action).map((l) => ({ ...l, label: inertInline(l.label), before: inertInline(l.before ?? ''), after: inertInline(l.after ?? '') }));
   const width = Math.min(32, Math.max(0, ...lines.map((l) => l.label.length)));
   for (const line of lines) {
     const label = line.label.padEnd(width);
@@ -44,7 +46,7 @@ function renderAction(action: Action, write: (line?: string) => void, style: Sty
     else if (line.sign === '+') write(`      ${lineColour('+')} ${label}  ${line.after}`);
     else write(`      ${lineColour('-')} ${label}  ${style.dim(`(was ${line.before})`)}`);
   }
-  for (const warning of action.warnings) write(`      ${style.yellow(`! ${warning}`)}`);
+  for (const warning of action.warnings) write(`      ${style.yellow(`! ${inertInline(warning)}`)}`);
   write();
 }
 
@@ -61,8 +63,8 @@ function summaryLine(plan: Plan, style: Style): string {
 }
 
 export function formatPlanError(error: PlanError): string {
-  const where = error.file ? `${error.file}:${error.line ?? 1}:${error.column ?? 1}: ` : '';
-  return `${where}error ${error.code} ${error.message}`;
+  const where = error.file ? `${inertInline(error.file)}:${error.line ?? 1}:${error.column ?? 1}: ` : '';
+  return `${where}error ${error.code} ${inertInline(error.message)}`;
 }
 
 export function targetLabel(plan: Plan): string {

@@ -14,6 +14,7 @@ import {
   type XandrError,
 } from './xandr-errors.js';
 import { backoffDelay, DEFAULT_RETRY, type RetryPolicy } from './retry.js';
+import { inertInline } from '../core/inert.js';
 import { Session } from './session.js';
 import { Transport, TransportError, type HttpResponse, type Method, type Query, type TransportOptions } from './transport.js';
 
@@ -90,7 +91,7 @@ export class XandrClient {
     this.budget = new RateBudget(options.budget ?? {}, this.clock);
     this.transport = new Transport(this.endpoint, { maxConnections: this.budget.limits.maxInFlight + 1, ...options.transport });
     this.onEvent = options.onEvent ?? (() => undefined);
-    this.session = new Session(() => this.login(), options.credentials.password, options.onSecret);
+    this.session = new Session(() => this.login(), options.credentials, options.onSecret);
   }
 
   /** Logs in now (rather than on the first call), so that bad credentials fail before any planning work. */
@@ -276,7 +277,7 @@ export class XandrClient {
         res = await this.transport.send({ method: 'POST', service: 'auth', body: { auth: { username, password } } });
       } catch (error) {
         if (!(error instanceof TransportError)) throw error;
-        const failure = new XandrNetworkError(`login: connection to ${this.endpoint.origin} failed (${error.message})`, { service: 'auth', method: 'POST', cause: error.cause });
+        const failure = new XandrNetworkError(`login: connection to ${this.endpoint.origin} failed (${this.session.scrub(error.message)})`, { service: 'auth', method: 'POST', cause: error.cause });
         if (failures >= this.retry.maxAttempts) throw failure;
         await this.sleepOrGiveUp(spec, failure, backoffDelay(this.retry, failures, this.random), this.clock.now(), 'network error');
         continue;
@@ -316,10 +317,15 @@ export class XandrClient {
     return `${spec.method} /${spec.service}${spec.object ? ` (${spec.object})` : ''}`;
   }
 
+  /**
+   * Xandr's words for a failure, safe to print: scrubbed of every credential first, then squeezed to one
+   * line, made inert and cut (in that order: a secret cut in half, or with its spaces collapsed, is no longer
+   * found).
+   */
   private text(detail: ErrorDetail): string {
     const id = [detail.errorId, detail.errorCode].filter(Boolean).join('/');
-    const text = this.session.scrub(detail.text || 'no error text');
-    return `${id ? `${id}: ` : ''}${text} [HTTP ${detail.status}]`;
+    const text = clip(inertInline(this.session.scrub(detail.text || 'no error text').replace(/\s+/g, ' ').trim()) || '(empty body)', MAX_ERROR_TEXT);
+    return `${id ? `${inertInline(id)}: ` : ''}${text} [HTTP ${detail.status}]`;
   }
 
   private facts(spec: CallSpec, detail?: ErrorDetail) {
@@ -332,6 +338,13 @@ export class XandrClient {
       errorCode: detail?.errorCode,
     };
   }
+}
+
+/** An error body (an HTML page from a proxy, say) is shown this far. */
+const MAX_ERROR_TEXT = 300;
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
 }
 
 const widened = new WeakSet<AbortSignal>();

@@ -21,7 +21,7 @@ export interface ErrorDetail {
   status: number;
   errorId?: string;
   errorCode?: string;
-  /** Xandr's `error` text (and `error_description` when it adds something), not yet scrubbed. */
+  /** Xandr's `error` text (and `error_description` when it adds something), whole: not yet scrubbed, cut or reflowed. */
   text: string;
   notFound: boolean;
 }
@@ -30,13 +30,13 @@ export function classify(res: HttpResponse, now: number): Verdict {
   const body = parseBody(res.text);
   const retryAfterMs = parseRetryAfter(header(res, 'retry-after'), now);
   if (body === null) {
-    const detail: ErrorDetail = { status: res.status, text: snippet(res.text), notFound: res.status === 404 };
+    const detail: ErrorDetail = { status: res.status, text: res.text, notFound: res.status === 404 };
     if (res.status === 429 || res.status === 405) return { kind: 'throttled', retryAfterMs, detail };
     if (res.status === 401) return { kind: 'noauth', detail };
     if (res.status >= 300 && res.status < 400) return { kind: 'redirect', location: header(res, 'location'), detail };
     if (res.status >= 500) return { kind: 'transient', detail };
     if (res.status >= 400) return { kind: 'failed', detail };
-    return { kind: 'bad-response', detail: { ...detail, text: `not a Xandr response envelope: ${snippet(res.text)}` } };
+    return { kind: 'bad-response', detail: { ...detail, text: `not a Xandr response envelope: ${detail.text}` } };
   }
 
   const errorId = stringField(body, 'error_id');
@@ -93,10 +93,7 @@ function stringField(body: XandrBody, key: string): string | undefined {
   return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
-function snippet(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 200 ? `${flat.slice(0, 200)}...` : flat || '(empty body)';
-}
+
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

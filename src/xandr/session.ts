@@ -1,3 +1,5 @@
+import { Secrets } from '../core/secrets.js';
+
 /**
  * One login per run, shared by every call. When calls come back NOAUTH, the first to notice starts a
  * single re-login and every other caller holding the same stale token waits for that one (an expiry
@@ -6,15 +8,17 @@
 export class Session {
   private token: string | null = null;
   private pending: Promise<string> | null = null;
-  private readonly secrets: string[] = [];
+  private readonly secrets = new Secrets();
   logins = 0;
 
   constructor(
     private readonly login: () => Promise<string>,
-    password: string,
+    credentials: { username: string; password: string },
     private readonly onSecret?: (secret: string) => void,
   ) {
-    this.remember(password);
+    this.remember(credentials.password);
+    // A server that echoes the login echoes the user too; the username is part of the credentials.
+    this.remember(credentials.username);
   }
 
   /** The current token, logging in first if there is none yet. */
@@ -44,21 +48,17 @@ export class Session {
     return this.pending;
   }
 
-  /** Removes the password and every token this session has seen from a text (API error messages echo input). */
+  /**
+   * Removes the credentials and every token this session has seen from a foreign text (API error messages
+   * echo input), in every form (core/secrets.ts). Call it before the text is cut or reflowed.
+   */
   scrub(text: string): string {
-    let out = text;
-    for (const secret of this.secrets) out = out.split(secret).join('***');
-    return out;
+    return this.secrets.scrub(text);
   }
 
   private remember(secret: string): void {
-    if (!secret || this.secrets.includes(secret)) return;
-    this.secrets.push(secret);
-    for (const form of [encodeURIComponent(secret), JSON.stringify(secret).slice(1, -1)]) {
-      if (!this.secrets.includes(form)) this.secrets.push(form);
-    }
-    // Longest first, so that a token containing the password is replaced whole.
-    this.secrets.sort((a, b) => b.length - a.length);
+    if (!secret) return;
+    this.secrets.add(secret);
     this.onSecret?.(secret);
   }
 }

@@ -9,10 +9,10 @@ const test = suite('saved plans and the project file');
 test.before(sb.start);
 test.after(sb.stop);
 
-test('apply --plan connects where xandr-sync.yaml says, as the plan did', async () => {
-  const config = `apiVersion: xandr-sync/v1\nkind: Config\nmember_id: 958\napi_url: ${sb.it.url}\n`;
+test('apply --plan runs where the operator points it, and a project file that names the same API agrees', async () => {
+  const config = `apiVersion: xandr-sync/v1\nkind: Config\nmember_id: 958\napi_url: ${sb.it.url}/\n`;
   const ws = workspace({ ...SEED, 'xandr-sync.yaml': config });
-  const env = { XANDR_USERNAME: 'sandbox', XANDR_PASSWORD: 'sandbox' };
+  const env = { XANDR_API_URL: sb.it.url, XANDR_USERNAME: 'sandbox', XANDR_PASSWORD: 'sandbox' };
   try {
     const plan = await runCli(['plan', '--out', 'plan.json'], { cwd: ws.dir, env });
     assert.is(plan.code, 0, plan.stderr);

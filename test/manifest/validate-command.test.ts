@@ -4,10 +4,12 @@ import * as assert from 'uvu/assert';
 import type { Diagnostic } from '../../src/manifest/index.js';
 import { escapeData, escapeProperty } from '../../src/render/diagnostics.js';
 import { renderToString } from '../../src/render/registry.js';
+import { createOutputFilter } from '../../src/core/inert.js';
 import { makeTree, runCli, segment } from './helpers.js';
 
+/** What reaches the runner: the annotations through the CLI's output filter (core/inert.ts). */
 const githubAnnotations = (diagnostics: Diagnostic[]) =>
-  renderToString('diagnostics', 'github', { diagnostics, summary: { files: 0, segments: 0, pixels: 0, bindings: 0 } });
+  createOutputFilter()(renderToString('diagnostics', 'github', { diagnostics, summary: { files: 0, segments: 0, pixels: 0, bindings: 0 } }));
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures/manifests');

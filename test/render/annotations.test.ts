@@ -1,6 +1,10 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { renderAnnotationsGithub, type Annotation } from '../../src/render/diagnostics.js';
+import { createOutputFilter } from '../../src/core/inert.js';
+import { renderAnnotationsGithub as render, type Annotation } from '../../src/render/diagnostics.js';
+
+/** What reaches the runner: the annotations through the CLI's output filter (core/inert.ts). */
+const renderAnnotationsGithub = (items: Annotation[], options: { command: string }) => createOutputFilter()(render(items, options));
 
 const test = suite('plan errors as GitHub annotations');
 

@@ -83,7 +83,7 @@ test('pipes, HTML and backticks in names and values cannot break the table or op
   assert.not.match(md, /<script>/);
   assert.not.match(md, /<\/details><script/);
   assert.match(md, /`` Segment\/a\\\|b`c ``/);
-  assert.match(md, /"&lt;\/details&gt;&lt;script&gt;x&lt;\/script&gt; \\\| y\\nz"/);
+  assert.match(md, /"&lt;\/details&gt;&lt;script&gt;x&lt;\/script&gt; \\\| y\\\\nz"/);
   assertWellFormed(md);
 });
 

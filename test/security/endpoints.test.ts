@@ -11,7 +11,8 @@ const test = suite('endpoints: where credentials may go');
 test('plain http to a non-loopback host is refused before anything is sent', async () => {
   const ws = workspace(SEED);
   try {
-    for (const url of ['http://api.appnexus.com', 'http://10.1.2.3:8080', 'http://127.0.0.1.nip.io']) {
+    // *.localhost is a name like any other: a resolver may answer it with any address (finding 6).
+    for (const url of ['http://api.appnexus.com', 'http://10.1.2.3:8080', 'http://127.0.0.1.nip.io', 'http://api.localhost:8080', 'http://localhost.evil.example']) {
       const run = await runCli(['plan'], { cwd: ws.dir, env: { XANDR_API_URL: url, XANDR_USERNAME: 'u', XANDR_PASSWORD: CANARY } });
       assert.is(run.code, 1, url);
       assert.match(run.stderr, /refusing plain http/, url);

@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseEndpoint } from '../../src/xandr/endpoint.js';
+import { isLoopbackHost, pinnedLookup } from '../../src/core/url-policy.js';
 import { encodeQuery } from '../../src/xandr/transport.js';
 
 const test = suite('endpoint rules');
@@ -33,6 +34,16 @@ test('no credentials, queries or odd schemes in the URL', () => {
 
 test('id lists keep their commas, everything else is encoded', () => {
   assert.is(encodeQuery({ id: '1,2,3', code: 'a b&c', skip: undefined }), '?id=1,2,3&code=a%20b%26c');
+});
+
+test('loopback is 127.0.0.0/8, ::1 and the literal localhost, decided from the text alone', () => {
+  for (const host of ['127.0.0.1', '127.255.0.9', '[::1]', '::1', 'localhost', 'LOCALHOST']) assert.ok(isLoopbackHost(host), host);
+  for (const host of ['api.localhost', 'localhost.example.com', '128.0.0.1', '0.0.0.0', '::ffff:127.0.0.1', '10.0.0.1']) assert.not.ok(isLoopbackHost(host), host);
+});
+
+test('localhost is answered without asking the resolver', async () => {
+  const address = await new Promise<string>((resolve, reject) => pinnedLookup('localhost', {}, (error, addr) => (error ? reject(error) : resolve(String(addr)))));
+  assert.is(address, '127.0.0.1');
 });
 
 test.run();

@@ -58,6 +58,7 @@ export const applyCommand: Command = {
     const planning = planningOptions(values);
     const output = { command: 'apply', format, style: errStyle };
 
+    const progress = new Progress(io.stderr, io.clock, !values.quiet);
     let plan: Plan;
     let connection: Connection;
     let guards: Plan['guards'];
@@ -70,7 +71,10 @@ export const applyCommand: Command = {
         paths: positionals,
         prune: planning.prune,
         allowEmptyPrune: planning.allowEmptyPrune,
-        progress: format === 'text',
+        progress,
+      }).catch((error: unknown) => {
+        progress.done();
+        throw error;
       }));
       guards = { ...plan.guards, ...definedOnly(guardFlags) };
     } else {
@@ -78,12 +82,17 @@ export const applyCommand: Command = {
         apiUrl: values['api-url'],
         sandbox: sandboxOption(values.sandbox),
         advertisers: advertisers.length ? advertisers : undefined,
-        progress: format === 'text',
+        progress,
         ...planning,
+      }).catch((error: unknown) => {
+        progress.done();
+        throw error;
       }));
       guards = { ...plan.guards, ...definedOnly(guardFlags) };
     }
 
+    // The plan is shown whole; progress resumes for the writes.
+    progress.done();
     try {
       if (format === 'text') render('plan', 'text', plan, io.stdout, { style: outStyle });
       if (plan.errors.length > 0) {
@@ -106,7 +115,7 @@ export const applyCommand: Command = {
         report = await run(io, plan, connection, {
           guards,
           refused,
-          showProgress: format === 'text',
+          quiet: values.quiet === true,
           confirm: values['auto-approve'] ? undefined : (p) => confirm(io, p, errStyle),
           command: `xandr-sync apply${values.plan ? ` --plan ${values.plan}` : ''}`,
         });
@@ -129,13 +138,15 @@ export const applyCommand: Command = {
 interface RunOptions {
   guards: Plan['guards'];
   refused: Map<string, string>;
-  showProgress: boolean;
+  quiet: boolean;
   confirm?: (plan: Plan) => Promise<void>;
   command: string;
 }
 
 async function run(io: CommandIO, plan: Plan, connection: Connection, options: RunOptions): Promise<ApplyReport> {
-  const progress = new Progress(io.stderr, io.clock, options.showProgress);
+  const progress = new Progress(io.stderr, io.clock, !options.quiet);
+  progress.phase('Applying');
+  connection.observe((event) => progress.observe(event));
   let failed = 0;
   try {
     return await applyPlan({
@@ -150,12 +161,12 @@ async function run(io: CommandIO, plan: Plan, connection: Connection, options: R
       signal: io.stopSignal,
       onOutcome: (outcome, { finished, total }) => {
         if (outcome.status === 'failed') failed++;
-        const eta = connection.client.budget.estimateMs('write', total - finished);
-        progress.update('Applying', finished, total, eta, failed ? `${failed} failed` : '');
+        progress.applied(finished, total, failed);
       },
     });
   } finally {
     progress.done();
+    connection.observe(null);
   }
 }
 

@@ -6,6 +6,7 @@ import { DEFAULT_API_URL, XandrClient, type BudgetLimits, type ClientEvent } fro
 import { FileError, fsReason, SandboxStartError, UntrustedApiUrlError, UsageError } from './cli-errors.js';
 import type { CommandIO } from './io.js';
 import { redactor } from './redact.js';
+import { chainTokenStores, fileTokenStore, sharedToken } from './token-cache.js';
 
 const DEFAULT_SANDBOX_STATE = '.xandr-sync/sandbox.json';
 
@@ -16,6 +17,8 @@ interface ConnectOptions {
   sandbox?: string | boolean;
   config: ProjectConfig;
   onEvent?: (event: ClientEvent) => void;
+  /** The manifest tree: the token cache is never kept inside it. */
+  manifestRoot?: string;
 }
 
 export interface Connection {
@@ -25,6 +28,8 @@ export interface Connection {
   budget: BudgetLimits;
   /** Identifies the target across processes, for the apply lock (absolute for the embedded sandbox). */
   lockKey: string;
+  /** Another listener for the client's events, from now on (null to stop): the apply's progress. */
+  observe(listener: ((event: ClientEvent) => void) | null): void;
   close(): Promise<void>;
 }
 
@@ -41,12 +46,21 @@ const EMBEDDED_LIMIT = 100_000;
  */
 export async function connect(io: CommandIO, options: ConnectOptions): Promise<Connection> {
   const env = io.env;
+  let listener: ((event: ClientEvent) => void) | null = null;
+  const onEvent = (event: ClientEvent) => {
+    options.onEvent?.(event);
+    listener?.(event);
+  };
+  const observe = (next: ((event: ClientEvent) => void) | null) => {
+    listener = next;
+  };
   const username = env.XANDR_USERNAME;
   const password = readPassword(io);
+  const shared = sharedToken(env, io.cwd);
   const apiUrl = options.apiUrl ?? env.XANDR_API_URL;
   const useSandbox = options.sandbox !== undefined && options.sandbox !== false;
 
-  if (useSandbox || (!username && !password && !apiUrl)) {
+  if (useSandbox || (!username && !password && !apiUrl && !shared)) {
     if (useSandbox && options.apiUrl) throw new UsageError('--sandbox and --api-url cannot be used together');
     const statePath = resolve(io.cwd, typeof options.sandbox === 'string' ? options.sandbox : DEFAULT_SANDBOX_STATE);
     mkdirSync(dirname(statePath), { recursive: true });
@@ -66,7 +80,7 @@ export async function connect(io: CommandIO, options: ConnectOptions): Promise<C
       apiUrl: sandbox.url,
       credentials: { username: 'sandbox', password: SANDBOX_PASSWORD },
       budget,
-      onEvent: options.onEvent,
+      onEvent,
       onSecret: (secret) => redactor.add(secret),
     });
     return {
@@ -74,6 +88,7 @@ export async function connect(io: CommandIO, options: ConnectOptions): Promise<C
       target: { kind: 'sandbox', api_url: `sandbox:${shown.split('\\').join('/')}` },
       budget,
       lockKey: `sandbox:${statePath}`,
+      observe,
       close: async () => {
         await client.close();
         await sandbox.close();
@@ -81,22 +96,27 @@ export async function connect(io: CommandIO, options: ConnectOptions): Promise<C
     };
   }
 
-  if (!username || !password) {
+  if ((!username || !password) && !(shared && !username && !password)) {
     throw new UsageError(
-      `${apiUrl ? 'an API URL is set, but ' : ''}credentials are incomplete: set XANDR_USERNAME and XANDR_PASSWORD (or XANDR_PASSWORD_FILE)`,
+      `${apiUrl ? 'an API URL is set, but ' : ''}credentials are incomplete: set XANDR_USERNAME and XANDR_PASSWORD (or XANDR_PASSWORD_FILE), or share a token with XANDR_TOKEN`,
     );
   }
   redactor.add(password);
   redactor.add(username);
+  redactor.add(shared);
   const url = operatorApiUrl(io, options.apiUrl);
   checkRepositoryApiUrl(options.config, url);
+  const cache = username
+    ? fileTokenStore({ env, apiUrl: url, username, clock: io.clock, manifestRoot: options.manifestRoot, warn: (text) => io.stderr.write(`warning: ${text}\n`) })
+    : null;
   const rate = options.config.rate;
   const client = new XandrClient({
     clock: io.clock,
     apiUrl: url,
-    credentials: { username, password },
+    credentials: username && password ? { username, password } : null,
+    tokenStore: chainTokenStores(shared, cache),
     budget: { readsPerMinute: rate.reads_per_minute, writesPerMinute: rate.writes_per_minute, maxInFlight: rate.max_in_flight },
-    onEvent: options.onEvent,
+    onEvent,
     onSecret: (secret) => redactor.add(secret),
   });
   return {
@@ -104,7 +124,11 @@ export async function connect(io: CommandIO, options: ConnectOptions): Promise<C
     target: { kind: 'xandr', api_url: url.replace(/\/+$/, '') },
     budget: client.budget.limits,
     lockKey: url.replace(/\/+$/, ''),
-    close: () => client.close(),
+    observe,
+    close: async () => {
+      cache?.flush();
+      await client.close();
+    },
   };
 }
 

@@ -13,7 +13,7 @@ import { oneOf } from './args.js';
 import { ReportedFailure, UsageError } from './cli-errors.js';
 import { connect, type Connection } from './connection.js';
 import type { CommandIO } from './io.js';
-import { Progress } from './progress.js';
+import type { Progress } from './progress.js';
 
 /** Flags shared by plan and apply. */
 export const targetFlags = {
@@ -24,13 +24,15 @@ export const targetFlags = {
   'allow-empty-prune': { type: 'boolean' },
   target: { type: 'string', multiple: true },
   exclude: { type: 'string', multiple: true },
+  quiet: { type: 'boolean' },
 } as const;
 
 /** Usage lines for the prune and selection flags, shared by plan and apply. */
 export const PLANNING_USAGE = `  --prune none|deactivate|delete  remove objects whose manifest is gone (default: prune in xandr-sync.yaml, else none)
   --allow-empty-prune   let prune remove every segment or pixel of an advertiser the manifests declare none of
   --target ADDRESS      plan only these changes and what they need (repeatable; globs: 'Segment/acme-*')
-  --exclude ADDRESS     leave these changes out, and what needs them (repeatable; globs)`;
+  --exclude ADDRESS     leave these changes out, and what needs them (repeatable; globs)
+  --quiet               no progress lines on stderr (a run longer than 2 s reports them otherwise)`;
 
 interface PlanningOptions {
   prune?: PruneMode;
@@ -96,8 +98,8 @@ interface PlanRunOptions extends PlanningOptions {
   apiUrl?: string;
   sandbox?: string | boolean;
   advertisers?: number[];
-  /** Progress on stderr (off for machine formats). */
-  progress: boolean;
+  /** The command's progress line (the command stops it). */
+  progress: Progress;
 }
 
 /** Loads, connects, reads the live state and plans. The caller closes the connection. */
@@ -114,16 +116,8 @@ export async function planFromManifests(
     allow_empty_prune: options.allowEmptyPrune ?? load.config.allow_empty_prune,
   };
   checkPruneCoversRoot(io, paths, load);
-  const progress = new Progress(io.stderr, io.clock, options.progress);
-  let reads = 0;
-  const connection = await connect(io, {
-    apiUrl: options.apiUrl,
-    sandbox: options.sandbox,
-    config: load.config,
-    onEvent: (event) => {
-      if (event.type === 'request' && event.method === 'GET') progress.update('Reading live state', ++reads, null);
-    },
-  });
+  const { progress } = options;
+  const connection = await connect(io, { apiUrl: options.apiUrl, sandbox: options.sandbox, config: load.config, manifestRoot: load.root, onEvent: (event) => progress.observe(event) });
   try {
     // The commit is looked up by a git child process while the live state is read.
     const git = describeWorktree(io.cwd, load.files);
@@ -137,10 +131,8 @@ export async function planFromManifests(
       signal: io.stopSignal,
       now: () => new Date(io.clock.now()),
     });
-    progress.done();
     return { load, connection, plan: buildPlan(input) };
   } catch (error) {
-    progress.done();
     await connection.close();
     throw error;
   }
@@ -154,7 +146,7 @@ export interface SavedPlanRunOptions {
   /** --prune / --allow-empty-prune given with --plan: what the operator says the reviewed plan pruned. */
   prune?: PruneMode;
   allowEmptyPrune?: boolean;
-  progress: boolean;
+  progress: Progress;
 }
 
 /**
@@ -184,16 +176,9 @@ export async function planFromSavedPlan(
     );
   }
   load.config = { ...load.config, prune, allow_empty_prune: allowEmptyPrune };
-  const progress = new Progress(io.stderr, io.clock, options.progress);
-  let reads = 0;
-  const connection = await connect(io, {
-    apiUrl: options.apiUrl,
-    sandbox: options.sandbox,
-    config: load.config,
-    onEvent: (event) => {
-      if (event.type === 'request' && event.method === 'GET') progress.update('Checking the saved plan against Xandr', ++reads, null);
-    },
-  });
+  const { progress } = options;
+  progress.phase('Checking the saved plan against Xandr');
+  const connection = await connect(io, { apiUrl: options.apiUrl, sandbox: options.sandbox, config: load.config, manifestRoot: load.root, onEvent: (event) => progress.observe(event) });
   try {
     await checkSavedPlanTarget(saved, connection.target, connection.client, io.stopSignal);
     const input = await readPlanInput({
@@ -206,7 +191,6 @@ export async function planFromSavedPlan(
       now: () => new Date(io.clock.now()),
     });
     const fresh = buildPlan(input);
-    progress.done();
     if (fresh.errors.length > 0) {
       throw new SavedPlanError(`the manifests no longer plan cleanly against Xandr (${fresh.errors.length} error(s), first: ${fresh.errors[0]!.message}); run plan to see them`);
     }
@@ -220,7 +204,6 @@ export async function planFromSavedPlan(
     const plan: Plan = { ...fresh, created_at: saved.created_at, actions: [...verdict.actions, ...stale].sort((a, b) => a.wave - b.wave) };
     return { load, connection, plan, refused: verdict.stale };
   } catch (error) {
-    progress.done();
     await connection.close();
     throw error;
   }

@@ -30,6 +30,7 @@ Options:
                         there when the directory has none above it
   --api-url URL         the API to read (default XANDR_API_URL, then https://api.appnexus.com)
   --sandbox[=FILE]      read the embedded sandbox (default state .xandr-sync/sandbox.json)
+  --quiet               no progress lines on stderr
 
 Exit codes: 0 written (or already up to date), 1 any error.`;
 
@@ -45,6 +46,7 @@ export const importCommand: Command = {
         out: { type: 'string' },
         'api-url': { type: 'string' },
         sandbox: { type: 'string' },
+        quiet: { type: 'boolean' },
       },
       false,
     );
@@ -56,15 +58,16 @@ export const importCommand: Command = {
     const style = styleFor(io.stderr, io.env);
 
     const repo = await loadRepository(out, io.cwd);
-    const progress = new Progress(io.stderr, io.clock, true);
-    let reads = 0;
+    const progress = new Progress(io.stderr, io.clock, !values.quiet);
+    progress.phase('Reading the account');
     const connection = await connect(io, {
       apiUrl: values['api-url'],
       sandbox: sandboxOption(values.sandbox),
       config: repo.config,
-      onEvent: (event) => {
-        if (event.type === 'request' && event.method === 'GET') progress.update('Reading the account', ++reads, null);
-      },
+      onEvent: (event) => progress.observe(event),
+    }).catch((error: unknown) => {
+      progress.done();
+      throw error;
     });
     let account;
     try {

@@ -15,6 +15,7 @@ const commands: Record<string, () => Promise<Command>> = {
   sync: async () => (await import('./sync.js')).syncCommand,
   import: async () => (await import('./import.js')).importCommand,
   sandbox: async () => (await import('./sandbox.js')).sandboxCommand,
+  login: async () => (await import('./login.js')).loginCommand,
 };
 
 /** The version users installed: package.json's, read once (dist/cli/main.js and src/cli/main.ts sit two levels down). */
@@ -33,6 +34,7 @@ function helpText(): string {
     '  sync                 the scheduled job: pull a repository, repair or report drift',
     '  import               write manifests for live objects, to adopt an existing account',
     '  sandbox              run the Xandr API emulator on 127.0.0.1',
+    '  login                log in once and write the token to a file, for CI jobs to share',
     '',
     "Run 'xandr-sync <command> --help' for a command's options.",
     'With no XANDR_USERNAME/XANDR_PASSWORD set, commands run against an embedded sandbox.',

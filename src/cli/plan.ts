@@ -7,6 +7,7 @@ import { FileError, fsReason } from './cli-errors.js';
 import { normalizeSandboxFlag, PLANNING_USAGE, planFromManifests, planningOptions, sandboxOption, targetFlags } from './gather.js';
 import { annotatePlanErrors, postPlanComment, preparePlanComment, summarizePlan } from './github.js';
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type Command } from './io.js';
+import { Progress } from './progress.js';
 import { redactor } from './redact.js';
 
 const USAGE = `Usage: xandr-sync plan [PATH...] [options]
@@ -41,13 +42,14 @@ export const planCommand: Command = {
     const advertisers = (values.advertiser ?? []).map((a) => integer('advertiser', a, 1)!);
     const pullRequest = values.comment ? preparePlanComment(io) : null;
     const output = { command: 'plan', format, style: styleFor(io.stderr, io.env) };
+    const progress = new Progress(io.stderr, io.clock, !values.quiet);
     const { connection, plan } = await planFromManifests(io, positionals, output, {
       apiUrl: values['api-url'],
       sandbox: sandboxOption(values.sandbox),
       advertisers: advertisers.length ? advertisers : undefined,
-      progress: format === 'text',
+      progress,
       ...planningOptions(values),
-    });
+    }).finally(() => progress.done());
     await connection.close();
 
     const writesPerMinute = connection.budget.writesPerMinute;

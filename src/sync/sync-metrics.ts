@@ -58,7 +58,7 @@ export class SyncMetrics {
   recordClientEvent(event: ClientEvent): void {
     if (event.type === 'login') this.logins.inc();
     else if (event.type === 'retry') this.retries.inc({ method: event.method });
-    else this.requests.inc({ method: event.method, status_class: event.status === null ? 'network' : `${Math.floor(event.status / 100)}xx` });
+    else if (event.type === 'request') this.requests.inc({ method: event.method, status_class: event.status === null ? 'network' : `${Math.floor(event.status / 100)}xx` });
   }
 
   recordSkip(reason: SkipReason): void {

@@ -13,6 +13,7 @@ export function getAdvertisers(client: XandrClient, ids: readonly number[], sign
 
 /** The member the logged-in user belongs to. */
 export async function getMember(client: XandrClient, signal?: AbortSignal): Promise<LiveMember> {
+  client.expect('member', 1);
   const body = await client.call({ method: 'GET', service: 'member', object: 'member', signal });
   const raw = extractObjects(body, 'member', 'members')[0];
   if (raw === undefined) throw new XandrResponseError('GET /member returned no member', { service: 'member' });

@@ -108,6 +108,8 @@ export class RateBudget {
   private timerAt = Infinity;
   /** Counters for reports: how many slots were taken per class. */
   readonly taken = { read: 0, write: 0, auth: 0 };
+  /** Told when waiters must wait for the window (progress says so, with the time). */
+  onWait: (cls: 'read' | 'write', untilMs: number) => void = () => undefined;
 
   constructor(limits: Partial<BudgetLimits>, private readonly clock: Clock) {
     this.limits = { ...DEFAULT_BUDGET, ...stripUndefined(limits) };
@@ -225,15 +227,18 @@ export class RateBudget {
   /** Wakes the queue when the earliest charged slot of a waiting class expires, or a block ends. */
   private schedule(now: number): void {
     let wakeAt = Infinity;
+    let waiting: 'read' | 'write' | null = null;
     for (const cls of ['read', 'write'] as const) {
       if (this.queues[cls].size === 0) continue;
       const state = this.classes[cls];
-      if (state.blockedUntil > now) wakeAt = Math.min(wakeAt, state.blockedUntil);
-      else if (state.head < state.expiries.length && this.used(state) >= state.limit) {
-        wakeAt = Math.min(wakeAt, state.expiries[state.head]!);
+      const until = state.blockedUntil > now ? state.blockedUntil : state.head < state.expiries.length && this.used(state) >= state.limit ? state.expiries[state.head]! : Infinity;
+      if (until < wakeAt) {
+        wakeAt = until;
+        waiting = cls;
       }
     }
     if (wakeAt === this.timerAt) return;
+    if (waiting && wakeAt !== Infinity) this.onWait(waiting, wakeAt);
     this.timer?.abort();
     this.timer = null;
     this.timerAt = wakeAt;

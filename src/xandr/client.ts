@@ -15,7 +15,7 @@ import {
 } from './xandr-errors.js';
 import { backoffDelay, DEFAULT_RETRY, type RetryPolicy } from './retry.js';
 import { inertInline } from '../core/inert.js';
-import { Session } from './session.js';
+import { Session, type TokenStore } from './session.js';
 import { Transport, TransportError, type HttpResponse, type Method, type Query, type TransportOptions } from './transport.js';
 
 export interface Credentials {
@@ -25,7 +25,15 @@ export interface Credentials {
 
 export interface ClientOptions {
   apiUrl: string;
-  credentials: Credentials;
+  /** Null when only a shared token was given (XANDR_TOKEN): then a refused token cannot be renewed. */
+  credentials: Credentials | null;
+  /** Tokens that outlive the run (a cache file, a token another job shared). */
+  tokenStore?: TokenStore;
+  /**
+   * How long a login refused for Xandr's login limit (10 per 5 minutes per user) may wait for the window
+   * to free a login before it fails. Default LOGIN_WAIT_MS.
+   */
+  loginWaitMs?: number;
   budget?: Partial<BudgetLimits>;
   retry?: Partial<RetryPolicy>;
   clock?: Clock;
@@ -41,7 +49,16 @@ export interface ClientOptions {
 export type ClientEvent =
   | { type: 'request'; method: Method; service: string; status: number | null; outcome: Verdict['kind'] | 'network'; ms: number }
   | { type: 'retry'; method: Method; service: string; reason: string; delayMs: number }
-  | { type: 'login' };
+  | { type: 'login' }
+  /** Reads planned for a service (a listing's pages once its count is known, id batches): for progress. */
+  | { type: 'expect'; service: string; reads: number }
+  /** Nothing can be sent until `untilMs`: the rate budget's window, or Xandr's login limit. */
+  | { type: 'wait'; reason: 'read budget' | 'write budget' | 'login limit'; untilMs: number };
+
+/** Xandr counts logins per user over 5 minutes (authentication-service.md, "Authentication frequency"). */
+export const LOGIN_WINDOW_MS = 5 * 60_000;
+/** One window and a margin: after that a refused login is not the limit's doing any more. */
+export const LOGIN_WAIT_MS = LOGIN_WINDOW_MS + 60_000;
 
 export interface CallSpec {
   method: Method;
@@ -91,13 +108,23 @@ export class XandrClient {
     this.budget = new RateBudget(options.budget ?? {}, this.clock);
     this.transport = new Transport(this.endpoint, { maxConnections: this.budget.limits.maxInFlight + 1, ...options.transport });
     this.onEvent = options.onEvent ?? (() => undefined);
-    this.session = new Session(() => this.login(), options.credentials, options.onSecret);
+    this.session = new Session(() => this.login(), options.credentials, options.onSecret, options.tokenStore);
+    this.budget.onWait = (cls, untilMs) => this.onEvent({ type: 'wait', reason: cls === 'read' ? 'read budget' : 'write budget', untilMs });
   }
 
   /** Logs in now (rather than on the first call), so that bad credentials fail before any planning work. */
   async connect(signal?: AbortSignal): Promise<void> {
     await this.session.current();
     if (signal?.aborted) throw new XandrAbortedError('cancelled');
+  }
+
+  /**
+   * The token calls use, after checking that Xandr accepts it (one read of /member): for `xandr-sync login`,
+   * which hands it to other CI jobs. Never printed.
+   */
+  async verifiedToken(signal?: AbortSignal): Promise<string> {
+    await this.call({ method: 'GET', service: 'member', object: 'member', signal });
+    return this.session.current();
   }
 
   async close(): Promise<void> {
@@ -152,7 +179,7 @@ export class XandrClient {
         });
         if (spec.method === 'POST' && error.sent === 'maybe') unknownOutcome = this.unknown(spec, last);
         failures++;
-        const found = await this.backoffOrLastLookup(spec, last, failures, started, 'network error', unknownOutcome);
+        const found = await this.backoffOrLastLookup(spec, last, failures, started, inertInline(this.session.scrub(error.message)), unknownOutcome);
         if (found) return found;
         continue;
       }
@@ -161,6 +188,7 @@ export class XandrClient {
       this.onEvent({ type: 'request', method: spec.method, service: spec.service, status: res.status, outcome: verdict.kind, ms: this.clock.now() - sentAt });
       switch (verdict.kind) {
         case 'ok':
+          this.session.used(token);
           return verdict.body;
         case 'noauth': {
           if (renewed) {
@@ -267,16 +295,30 @@ export class XandrClient {
     }
   }
 
+  /** Planned reads, for progress (see the `expect` event). */
+  expect(service: string, reads: number): void {
+    if (reads > 0) this.onEvent({ type: 'expect', service, reads });
+  }
+
   private async login(): Promise<string> {
+    if (!this.options.credentials) {
+      throw new XandrAuthError('the shared token (XANDR_TOKEN or XANDR_TOKEN_FILE) was refused by Xandr, and no credentials are set to log in again (XANDR_USERNAME and XANDR_PASSWORD)', {
+        service: 'auth',
+        method: 'POST',
+      });
+    }
     const { username, password } = this.options.credentials;
     const spec: CallSpec = { method: 'POST', service: 'auth', object: 'login' };
+    const waitBound = this.clock.now() + (this.options.loginWaitMs ?? LOGIN_WAIT_MS);
     for (let failures = 1; ; failures++) {
       const slot = await this.budget.acquire('auth');
+      const sentAt = this.clock.now();
       let res: HttpResponse;
       try {
         res = await this.transport.send({ method: 'POST', service: 'auth', body: { auth: { username, password } } });
       } catch (error) {
         if (!(error instanceof TransportError)) throw error;
+        this.onEvent({ type: 'request', method: 'POST', service: 'auth', status: null, outcome: 'network', ms: this.clock.now() - sentAt });
         const failure = new XandrNetworkError(`login: connection to ${this.endpoint.origin} failed (${this.session.scrub(error.message)})`, { service: 'auth', method: 'POST', cause: error.cause });
         if (failures >= this.retry.maxAttempts) throw failure;
         await this.sleepOrGiveUp(spec, failure, backoffDelay(this.retry, failures, this.random), this.clock.now(), 'network error');
@@ -285,6 +327,14 @@ export class XandrClient {
         slot.release();
       }
       const verdict = classify(res, this.clock.now());
+      // Failed logins are requests too: the metrics count them by status like any other.
+      this.onEvent({ type: 'request', method: 'POST', service: 'auth', status: res.status, outcome: verdict.kind, ms: this.clock.now() - sentAt });
+      if ((verdict.kind === 'failed' || verdict.kind === 'bad-response' || verdict.kind === 'noauth') && verdict.detail.notEnvelope) {
+        throw new XandrEndpointError(
+          `login: ${this.endpoint.origin}${this.endpoint.basePath} does not look like Xandr's API: POST /auth answered HTTP ${res.status} with something that is not a Xandr response; check --api-url or XANDR_API_URL`,
+          { service: 'auth', method: 'POST', status: res.status },
+        );
+      }
       if (verdict.kind === 'ok') {
         const token = verdict.body.token;
         if (typeof token !== 'string' || token === '') throw new XandrResponseError('login: Xandr answered OK but sent no token', { service: 'auth', method: 'POST' });
@@ -301,6 +351,24 @@ export class XandrClient {
       }
       if (verdict.kind === 'redirect') {
         throw new XandrEndpointError(`login: the API answered with a redirect (HTTP ${res.status}); redirects are never followed`, { service: 'auth', method: 'POST', status: res.status });
+      }
+      if (isLoginLimit(verdict.detail)) {
+        // Xandr refuses logins past 10 per 5 minutes: the window frees one within 5 minutes, so wait for it
+        // (saying so) rather than fail a run, up to the bound; then the refusal stands.
+        const until = Math.min(this.clock.now() + LOGIN_WINDOW_MS, waitBound);
+        if (until > this.clock.now()) {
+          this.onEvent({ type: 'wait', reason: 'login limit', untilMs: until });
+          try {
+            await this.clock.sleep(until - this.clock.now());
+          } catch {
+            throw new XandrAbortedError('cancelled while waiting for the login limit', { service: 'auth', method: 'POST' });
+          }
+          continue;
+        }
+        throw new XandrAuthError(
+          `login refused: Xandr's login limit (10 per 5 minutes for this user, shared with everyone using it) is still reached after waiting ${Math.round((this.options.loginWaitMs ?? LOGIN_WAIT_MS) / 60_000)} min (${this.text(verdict.detail)}); reuse a token (the token cache, or XANDR_TOKEN) instead of logging in per run`,
+          { service: 'auth', method: 'POST', status: verdict.detail.status, errorId: verdict.detail.errorId },
+        );
       }
       // The username is part of the credentials: name the variable, not its value.
       throw new XandrAuthError(`login refused by Xandr for the user in XANDR_USERNAME: ${this.text(verdict.detail)}`, {
@@ -338,6 +406,11 @@ export class XandrClient {
       errorCode: detail?.errorCode,
     };
   }
+}
+
+/** Xandr's answer to an 11th login in 5 minutes: NOAUTH with a text that says so (the error has no own code). */
+function isLoginLimit(detail: ErrorDetail): boolean {
+  return /authentication limit|login limit|too many (logins|authentications)/i.test(detail.text);
 }
 
 /** An error body (an HTML page from a proxy, say) is shown this far. */

@@ -24,13 +24,15 @@ export interface ErrorDetail {
   /** Xandr's `error` text (and `error_description` when it adds something), whole: not yet scrubbed, cut or reflowed. */
   text: string;
   notFound: boolean;
+  /** The body is not Xandr's `{"response": ...}` envelope at all (an HTML page, another server). */
+  notEnvelope?: boolean;
 }
 
 export function classify(res: HttpResponse, now: number): Verdict {
   const body = parseBody(res.text);
   const retryAfterMs = parseRetryAfter(header(res, 'retry-after'), now);
   if (body === null) {
-    const detail: ErrorDetail = { status: res.status, text: res.text, notFound: res.status === 404 };
+    const detail: ErrorDetail = { status: res.status, text: res.text, notFound: res.status === 404, notEnvelope: true };
     if (res.status === 429 || res.status === 405) return { kind: 'throttled', retryAfterMs, detail };
     if (res.status === 401) return { kind: 'noauth', detail };
     if (res.status >= 300 && res.status < 400) return { kind: 'redirect', location: header(res, 'location'), detail };

@@ -1,4 +1,5 @@
-export { XandrClient, type ClientOptions, type ClientEvent, type ClientStats, type Credentials, type CallSpec } from './client.js';
+export { XandrClient, LOGIN_WAIT_MS, type ClientOptions, type ClientEvent, type ClientStats, type Credentials, type CallSpec } from './client.js';
+export type { TokenStore } from './session.js';
 export { DEFAULT_BUDGET, RateBudget, type BudgetLimits } from './budget.js';
 export { DEFAULT_API_URL, parseEndpoint, type Endpoint } from './endpoint.js';
 export * from './xandr-errors.js';

@@ -23,6 +23,7 @@ export const PAGE_SIZE = 100;
 export async function readAll<T extends { id: number }>(client: XandrClient, shape: ServiceShape<T>, query: Query, signal?: AbortSignal): Promise<T[]> {
   const page = (start: number) =>
     client.call({ method: 'GET', service: shape.service, query: { ...query, start_element: start, num_elements: PAGE_SIZE }, signal });
+  client.expect(shape.service, 1);
   const first = await page(0);
   const rows = extractObjects(first, shape.singular, shape.plural);
   const count = toNumber(first.count);
@@ -31,6 +32,7 @@ export async function readAll<T extends { id: number }>(client: XandrClient, sha
     const step = rows.length > 0 && rows.length < PAGE_SIZE && rows.length < count ? rows.length : PAGE_SIZE;
     const starts: number[] = [];
     for (let start = rows.length; start < count; start += step) starts.push(start);
+    client.expect(shape.service, starts.length);
     const pages = await Promise.all(starts.map((start) => page(start)));
     for (const body of pages) all.push(extractObjects(body, shape.singular, shape.plural));
   } else if (rows.length >= PAGE_SIZE) {
@@ -66,6 +68,7 @@ export async function readByIds<T extends { id: number }>(
   const unique = [...new Set(ids)].sort((a, b) => a - b);
   const batches: number[][] = [];
   for (let i = 0; i < unique.length; i += PAGE_SIZE) batches.push(unique.slice(i, i + PAGE_SIZE));
+  client.expect(shape.service, batches.length);
   const results = await Promise.all(
     batches.map(async (batch) => {
       try {
@@ -95,6 +98,7 @@ export async function readOne<T extends { id: number }>(
   accept: (object: T) => boolean,
   signal?: AbortSignal,
 ): Promise<T | null> {
+  client.expect(shape.service, 1);
   try {
     const body = await client.call({ method: 'GET', service: shape.service, query, signal });
     // Filters may be ignored by the API (xandr-api.md B.3), so the caller's predicate has the last word.

@@ -1,29 +1,58 @@
 import { Secrets } from '../core/secrets.js';
 
 /**
- * One login per run, shared by every call. When calls come back NOAUTH, the first to notice starts a
- * single re-login and every other caller holding the same stale token waits for that one (an expiry
- * with 15 calls in flight costs exactly one login, not 15: Xandr allows only 10 logins per 5 minutes).
+ * Where tokens outlive a run: a cache file shared by CLI runs, or a token handed over by another CI job
+ * (cli/token-cache.ts). Xandr allows 10 logins per 5 minutes per user, shared with everyone using it, so a
+ * token that Xandr would still accept is reused rather than a new login spent.
+ */
+export interface TokenStore {
+  /** A token believed valid now, or null. */
+  load(): string | null;
+  /** A fresh login's token. */
+  saved(token: string): void;
+  /** Xandr refused the token (NOAUTH): it is not offered again. */
+  refused(token: string): void;
+  /** A call succeeded with the token (Xandr's idle window slides with every call). */
+  used(token: string): void;
+}
+
+/**
+ * One login per run at most, shared by every call, and none when a stored token still works. When calls
+ * come back NOAUTH, the first to notice starts a single re-login and every other caller holding the same
+ * stale token waits for that one (an expiry with 15 calls in flight costs exactly one login, not 15).
  */
 export class Session {
   private token: string | null = null;
   private pending: Promise<string> | null = null;
   private readonly secrets = new Secrets();
-  logins = 0;
+  private storeTried = false;
 
   constructor(
     private readonly login: () => Promise<string>,
-    credentials: { username: string; password: string },
+    credentials: { username: string; password: string } | null,
     private readonly onSecret?: (secret: string) => void,
+    private readonly store?: TokenStore,
   ) {
-    this.remember(credentials.password);
-    // A server that echoes the login echoes the user too; the username is part of the credentials.
-    this.remember(credentials.username);
+    if (credentials) {
+      this.remember(credentials.password);
+      // A server that echoes the login echoes the user too; the username is part of the credentials.
+      this.remember(credentials.username);
+    }
   }
 
-  /** The current token, logging in first if there is none yet. */
+  /** The current token: the one in use, else a stored one, else a fresh login's. */
   current(): Promise<string> {
-    return this.token !== null ? Promise.resolve(this.token) : this.renew(null);
+    if (this.token !== null) return Promise.resolve(this.token);
+    if (!this.storeTried && !this.pending) {
+      this.storeTried = true;
+      const stored = this.store?.load() ?? null;
+      if (stored) {
+        this.remember(stored);
+        this.token = stored;
+        return Promise.resolve(stored);
+      }
+    }
+    return this.renew(null);
   }
 
   /**
@@ -32,12 +61,13 @@ export class Session {
    */
   renew(stale: string | null): Promise<string> {
     if (this.token !== null && this.token !== stale) return Promise.resolve(this.token);
+    if (stale !== null) this.store?.refused(stale);
     if (!this.pending) {
       this.token = null;
       this.pending = this.login()
         .then((token) => {
-          this.logins++;
           this.remember(token);
+          this.store?.saved(token);
           this.token = token;
           return token;
         })
@@ -46,6 +76,11 @@ export class Session {
         });
     }
     return this.pending;
+  }
+
+  /** A call succeeded with `token`. */
+  used(token: string): void {
+    if (token === this.token) this.store?.used(token);
   }
 
   /**

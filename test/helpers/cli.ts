@@ -32,7 +32,8 @@ export function runCli(
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', XANDR_SYNC_LOCK_DIR: join(options.cwd, '.locks'), ...options.env },
+      // No token cache unless a test asks for one: tests must not share ~/.cache, nor count on each other's logins.
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', XANDR_SYNC_LOCK_DIR: join(options.cwd, '.locks'), XANDR_TOKEN_CACHE: 'off', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -14,6 +14,8 @@ export interface ActionOutcome {
   error?: { message: string; code: string; status?: number; error_id?: string; error_code?: string };
   /** For `skipped`: why (a failed dependency, a refused saved-plan entry, cancellation). */
   reason?: string;
+  /** Skipped because its object changed in Xandr since the saved plan was made: applying the file again would refuse it again. */
+  stale?: true;
 }
 
 export interface ApplyReport {
@@ -61,7 +63,7 @@ export async function executePlan(plan: Plan, options: ExecuteOptions): Promise<
       waves.get(wave)!.map(async (action) => {
         const base = { address: action.address, action: action.action, wave: action.wave, id: action.id };
         const refused = options.refused?.get(action.address);
-        if (refused) return record({ ...base, status: 'skipped', reason: refused });
+        if (refused) return record({ ...base, status: 'skipped', reason: refused, stale: true });
         const blocker = action.depends_on.find((dep) => status.get(dep) !== 'done');
         if (blocker) {
           return record({ ...base, status: 'skipped', reason: `depends on ${blocker}, which ${status.get(blocker) === 'failed' ? 'failed' : 'was not applied'}` });

@@ -9,9 +9,9 @@ import { styleFor, type Style } from '../render/style.js';
 import { integer, oneOf, parseCommandArgs } from './args.js';
 import { ReportedFailure, UsageError } from './cli-errors.js';
 import { connect, type Connection } from './connection.js';
-import { errorFacts } from './describe-error.js';
 import { normalizeSandboxFlag, PLANNING_USAGE, planFromManifests, planFromSavedPlan, planningOptions, sandboxOption, targetFlags } from './gather.js';
 import { annotatePlanErrors, summarizeApply, summarizePlan } from './github.js';
+import { errorFacts, withErrorDocument } from './describe-error.js';
 import { EXIT_ERROR, EXIT_OK, type Command, type CommandIO } from './io.js';
 import { Progress } from './progress.js';
 
@@ -48,90 +48,88 @@ export const applyCommand: Command = {
       ...targetFlags,
     });
     const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');
-    const errStyle = styleFor(io.stderr, io.env);
-    const outStyle = styleFor(io.stdout, io.env);
-    const advertisers = (values.advertiser ?? []).map((a) => integer('advertiser', a, 1)!);
-    const guardFlags = {
-      max_changes: integer('max-changes', values['max-changes'], 0),
-      max_deletes: integer('max-deletes', values['max-deletes'], 0),
-    };
-    const planning = planningOptions(values);
-    const output = { command: 'apply', format, style: errStyle };
+    return withErrorDocument(io.stdout, 'apply', format, async () => {
+      const errStyle = styleFor(io.stderr, io.env);
+      const outStyle = styleFor(io.stdout, io.env);
+      const advertisers = (values.advertiser ?? []).map((a) => integer('advertiser', a, 1)!);
+      const guardFlags = {
+        max_changes: integer('max-changes', values['max-changes'], 0),
+        max_deletes: integer('max-deletes', values['max-deletes'], 0),
+      };
+      const planning = planningOptions(values);
+      const output = { command: 'apply', format, style: errStyle };
 
-    const progress = new Progress(io.stderr, io.clock, !values.quiet);
-    let plan: Plan;
-    let connection: Connection;
-    let guards: Plan['guards'];
-    let refused = new Map<string, string>();
-    if (values.plan !== undefined) {
-      if (planning.selection) throw new UsageError('--target and --exclude shape a plan: pass them to the plan that --plan FILE was saved from');
-      ({ plan, connection, refused } = await planFromSavedPlan(io, values.plan, output, {
-        apiUrl: values['api-url'],
-        sandbox: sandboxOption(values.sandbox),
-        paths: positionals,
-        prune: planning.prune,
-        allowEmptyPrune: planning.allowEmptyPrune,
-        progress,
-      }).catch((error: unknown) => {
-        progress.done();
-        throw error;
-      }));
-      guards = { ...plan.guards, ...definedOnly(guardFlags) };
-    } else {
-      ({ plan, connection } = await planFromManifests(io, positionals, output, {
-        apiUrl: values['api-url'],
-        sandbox: sandboxOption(values.sandbox),
-        advertisers: advertisers.length ? advertisers : undefined,
-        progress,
-        ...planning,
-      }).catch((error: unknown) => {
-        progress.done();
-        throw error;
-      }));
-      guards = { ...plan.guards, ...definedOnly(guardFlags) };
-    }
-
-    // The plan is shown whole; progress resumes for the writes.
-    progress.done();
-    try {
-      if (format === 'text') render('plan', 'text', plan, io.stdout, { style: outStyle });
-      if (plan.errors.length > 0) {
-        // The plan itself carries its errors; it is the document CI can read.
-        if (format === 'json') render('plan', 'json', plan, io.stdout);
-        annotatePlanErrors(io, plan, 'xandr-sync plan');
-        summarizePlan(io, plan, connection.budget.writesPerMinute);
-        return EXIT_ERROR;
+      if (values.plan !== undefined && planning.selection) {
+        throw new UsageError('--target and --exclude shape a plan: pass them to the plan that --plan FILE was saved from');
       }
-      for (const [address, reason] of refused) io.stderr.write(errStyle.yellow(`Refusing ${address}: ${reason}\n`));
-      if (plan.actions.length === 0) {
-        if (format === 'json') render('apply', 'json', { report: emptyReport(), target: plan.target, elapsedMs: 0 }, io.stdout);
-        summarizeApply(io, emptyReport(), plan.target);
-        return EXIT_OK;
-      }
-
-      const started = io.clock.now();
-      let report: ApplyReport;
+      let plan: Plan;
+      let connection: Connection;
+      let refused = new Map<string, string>();
+      const progress = new Progress(io.stderr, io.clock, !values.quiet);
       try {
-        report = await run(io, plan, connection, {
-          guards,
-          refused,
-          quiet: values.quiet === true,
-          confirm: values['auto-approve'] ? undefined : (p) => confirm(io, p, errStyle),
-          command: `xandr-sync apply${values.plan ? ` --plan ${values.plan}` : ''}`,
-        });
-      } catch (error) {
-        if (!(error instanceof GuardError)) throw error;
-        for (const v of error.violations) io.stderr.write(errStyle.red(`error: guard: ${v}\n`));
-        io.stderr.write('Nothing was written to Xandr.\n');
-        if (format === 'json') render('error', 'json', { command: 'apply', error: errorFacts(error) }, io.stdout);
-        throw new ReportedFailure(EXIT_ERROR);
+        if (values.plan !== undefined) {
+          ({ plan, connection, refused } = await planFromSavedPlan(io, values.plan, output, {
+            apiUrl: values['api-url'],
+            sandbox: sandboxOption(values.sandbox),
+            paths: positionals,
+            prune: planning.prune,
+            allowEmptyPrune: planning.allowEmptyPrune,
+            progress,
+          }));
+        } else {
+          ({ plan, connection } = await planFromManifests(io, positionals, output, {
+            apiUrl: values['api-url'],
+            sandbox: sandboxOption(values.sandbox),
+            advertisers: advertisers.length ? advertisers : undefined,
+            progress,
+            ...planning,
+          }));
+        }
+      } finally {
+        // The plan is shown whole; progress resumes for the writes.
+        progress.done();
       }
-      render('apply', format, { report, target: plan.target, elapsedMs: io.clock.now() - started }, io.stdout, { style: outStyle });
-      summarizeApply(io, report, plan.target);
-      return report.ok ? EXIT_OK : EXIT_ERROR;
-    } finally {
-      await connection.close();
-    }
+      const guards: Plan['guards'] = { ...plan.guards, ...definedOnly(guardFlags) };
+      try {
+        if (format === 'text') render('plan', 'text', plan, io.stdout, { style: outStyle });
+        if (plan.errors.length > 0) {
+          // The plan itself carries its errors; it is the document CI can read.
+          if (format === 'json') render('plan', 'json', plan, io.stdout);
+          annotatePlanErrors(io, plan, 'xandr-sync plan');
+          summarizePlan(io, plan, connection.budget.writesPerMinute);
+          return EXIT_ERROR;
+        }
+        for (const [address, reason] of refused) io.stderr.write(errStyle.yellow(`Refusing ${address}: ${reason}\n`));
+        if (plan.actions.length === 0) {
+          if (format === 'json') render('apply', 'json', { report: emptyReport(), target: plan.target, elapsedMs: 0 }, io.stdout);
+          summarizeApply(io, emptyReport(), plan.target);
+          return EXIT_OK;
+        }
+
+        const started = io.clock.now();
+        let report: ApplyReport;
+        try {
+          report = await run(io, plan, connection, {
+            guards,
+            refused,
+            quiet: values.quiet === true,
+            confirm: values['auto-approve'] ? undefined : (p) => confirm(io, p, errStyle),
+            command: `xandr-sync apply${values.plan ? ` --plan ${values.plan}` : ''}`,
+          });
+        } catch (error) {
+          if (!(error instanceof GuardError)) throw error;
+          for (const v of error.violations) io.stderr.write(errStyle.red(`error: guard: ${v}\n`));
+          io.stderr.write('Nothing was written to Xandr.\n');
+          if (format === 'json') render('error', 'json', { command: 'apply', error: errorFacts(error) }, io.stdout);
+          throw new ReportedFailure(EXIT_ERROR);
+        }
+        render('apply', format, { report, target: plan.target, elapsedMs: io.clock.now() - started }, io.stdout, { style: outStyle });
+        summarizeApply(io, report, plan.target);
+        return report.ok ? EXIT_OK : EXIT_ERROR;
+      } finally {
+        await connection.close();
+      }
+    });
   },
 };
 

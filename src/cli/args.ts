@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { didYouMean } from '../manifest/suggest.js';
 import { UsageError } from './cli-errors.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -11,8 +12,10 @@ export function parseCommandArgs<O extends Options>(argv: string[], options: O, 
   try {
     return parseArgs({ args: argv, options, allowPositionals, strict: true });
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(message.replace(/\. To specify a positional argument.*$/s, ''));
+    const message = (error instanceof Error ? error.message : String(error)).replace(/\. To specify a positional argument.*$/s, '');
+    const unknown = /^Unknown option '--([^'=]+)'/.exec(message);
+    const hint = unknown ? didYouMean(unknown[1]!, Object.keys(options)).replace(/'([^']+)'/, "'--$1'") : '';
+    throw new UsageError(`${message}${hint}`);
   }
 }
 

@@ -1,5 +1,5 @@
-import { mkdirSync, readFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { ProjectConfig } from '../manifest/types.js';
 import type { Target } from '../plan/types.js';
 import { DEFAULT_API_URL, XandrClient, type BudgetLimits, type ClientEvent } from '../xandr/index.js';
@@ -63,14 +63,16 @@ export async function connect(io: CommandIO, options: ConnectOptions): Promise<C
   if (useSandbox || (!username && !password && !apiUrl && !shared)) {
     if (useSandbox && options.apiUrl) throw new UsageError('--sandbox and --api-url cannot be used together');
     const statePath = resolve(io.cwd, typeof options.sandbox === 'string' ? options.sandbox : DEFAULT_SANDBOX_STATE);
-    mkdirSync(dirname(statePath), { recursive: true });
+    const firstUse = !existsSync(statePath);
+    ensureWorkDir(dirname(statePath));
     const { startSandbox } = await import('../sandbox/index.js');
     const shown = relative(io.cwd, statePath) || statePath;
     const sandbox = await startSandbox({ statePath, limits: { reads: EMBEDDED_LIMIT, writes: EMBEDDED_LIMIT } }).catch((error: unknown) => {
       throw new SandboxStartError(`the embedded sandbox did not start (state ${shown}): ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     });
+    // Why the sandbox is used is said once, when its state is made; later runs name it only.
     io.stderr.write(
-      useSandbox
+      useSandbox || !firstUse
         ? `Using the embedded sandbox (state in ${shown}).\n`
         : `No Xandr credentials set (XANDR_USERNAME, XANDR_PASSWORD): using the embedded sandbox, state in ${shown}.\n`,
     );
@@ -163,6 +165,19 @@ function sameApi(a: string, b: string): boolean {
   };
   return normal(a) === normal(b);
 }
+
+/**
+ * Creates a directory xandr-sync keeps its own files in; `.xandr-sync/` (in the user's repository, as often
+ * as not) gets a `.gitignore` that ignores everything in it, so nothing of it is ever committed.
+ */
+export function ensureWorkDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const top = basename(dir) === WORK_DIR ? dir : basename(dirname(dir)) === WORK_DIR ? dirname(dir) : null;
+  const ignore = top ? join(top, '.gitignore') : null;
+  if (ignore && !existsSync(ignore)) writeFileSync(ignore, '# Written by xandr-sync: its sandbox state, repository caches and locks are never committed.\n*\n');
+}
+
+const WORK_DIR = '.xandr-sync';
 
 function readPassword(io: CommandIO): string | undefined {
   if (io.env.XANDR_PASSWORD) return io.env.XANDR_PASSWORD;

@@ -1,4 +1,5 @@
 import { isProductError, type ProductError } from '../core/product-error.js';
+import { render, type Sink } from '../render/registry.js';
 import { URL_ERROR_CODES } from '../core/url-policy.js';
 import { APPLY_ERROR_CODES } from '../apply/apply-errors.js';
 import { GIT_ERROR_CODES } from '../git/git-errors.js';
@@ -57,4 +58,18 @@ export function describeError(error: unknown, usageHint: string): string {
 export function errorFacts(error: unknown): { code: string; message: string; hint?: string } {
   if (isExpected(error)) return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
   return { code: 'INTERNAL', message: 'internal error: this is a bug in xandr-sync; run the command with --format text to see what to report' };
+}
+
+/**
+ * Runs a command's work so that a machine format always prints one document: when it fails with an error
+ * the command has not reported itself, the error document goes to stdout (JSON, or markdown a comment can
+ * show) before the error goes on to main(), which prints it for people on stderr.
+ */
+export async function withErrorDocument<T>(sink: Sink, command: string, format: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (!isReported(error) && (format === 'json' || format === 'markdown')) render('error', format, { command, error: errorFacts(error) }, sink);
+    throw error;
+  }
 }

@@ -57,7 +57,21 @@ export function planningOptions(values: { prune?: string; 'allow-empty-prune'?: 
  * optional values, so a bare flag is rewritten before parsing.
  */
 export function normalizeSandboxFlag(argv: string[]): string[] {
-  return argv.map((arg) => (arg === '--sandbox' ? '--sandbox=' : arg));
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg !== '--sandbox') {
+      out.push(arg);
+      continue;
+    }
+    // `--sandbox state.json` names a state file (it is not a manifest PATH): sandbox states are .json, manifests never.
+    const next = argv[i + 1];
+    if (next !== undefined && !next.startsWith('-') && /\.json$/i.test(next)) {
+      out.push(`--sandbox=${next}`);
+      i++;
+    } else out.push('--sandbox=');
+  }
+  return out;
 }
 
 export function sandboxOption(value: string | undefined): string | boolean | undefined {

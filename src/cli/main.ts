@@ -16,6 +16,7 @@ const commands: Record<string, () => Promise<Command>> = {
   import: async () => (await import('./import.js')).importCommand,
   sandbox: async () => (await import('./sandbox.js')).sandboxCommand,
   login: async () => (await import('./login.js')).loginCommand,
+  show: async () => (await import('./show.js')).showCommand,
 };
 
 /** The version users installed: package.json's, read once (dist/cli/main.js and src/cli/main.ts sit two levels down). */
@@ -34,6 +35,7 @@ function helpText(): string {
     '  sync                 the scheduled job: pull a repository, repair or report drift',
     '  import               write manifests for live objects, to adopt an existing account',
     '  sandbox              run the Xandr API emulator on 127.0.0.1',
+    '  show FILE            show a plan saved by plan --out',
     '  login                log in once and write the token to a file, for CI jobs to share',
     '',
     "Run 'xandr-sync <command> --help' for a command's options.",
@@ -43,8 +45,9 @@ function helpText(): string {
 
 export async function main(argv: string[], io?: Partial<CommandIO>): Promise<number> {
   const controller = new AbortController();
-  const stdout = io?.stdout ?? redactor.wrap(process.stdout);
-  const stderr = io?.stderr ?? redactor.wrap(process.stderr);
+  // Injected streams (tests, embedding) get the same last line of defence as the process's own.
+  const stdout = redactor.wrap(io?.stdout ?? process.stdout);
+  const stderr = redactor.wrap(io?.stderr ?? process.stderr);
   const ownsProcess = io === undefined;
   const onSignal = () => controller.abort();
   if (ownsProcess) {
@@ -94,12 +97,12 @@ export async function main(argv: string[], io?: Partial<CommandIO>): Promise<num
       process.off('SIGTERM', onSignal);
     }
   }
-  if (ownsProcess) await Promise.all([flush(stdout), flush(stderr)]);
+  await Promise.all([flush(stdout), flush(stderr)]);
   return code;
 }
 
+/** Everything written has passed the filter and reached the target when this resolves. */
 async function flush(stream: Writable): Promise<void> {
-  if (stream === process.stdout || stream === process.stderr) return;
   stream.end();
   await finished(stream).catch(() => undefined);
 }

@@ -6,6 +6,7 @@ import { integer, oneOf, parseCommandArgs } from './args.js';
 import { FileError, fsReason } from './cli-errors.js';
 import { normalizeSandboxFlag, PLANNING_USAGE, planFromManifests, planningOptions, sandboxOption, targetFlags } from './gather.js';
 import { annotatePlanErrors, postPlanComment, preparePlanComment, summarizePlan } from './github.js';
+import { withErrorDocument } from './describe-error.js';
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type Command } from './io.js';
 import { Progress } from './progress.js';
 import { redactor } from './redact.js';
@@ -39,35 +40,38 @@ export const planCommand: Command = {
       ...targetFlags,
     });
     const format = oneOf('format', values.format, formatsOf('plan'), 'text');
-    const advertisers = (values.advertiser ?? []).map((a) => integer('advertiser', a, 1)!);
-    const pullRequest = values.comment ? preparePlanComment(io) : null;
-    const output = { command: 'plan', format, style: styleFor(io.stderr, io.env) };
-    const progress = new Progress(io.stderr, io.clock, !values.quiet);
-    const { connection, plan } = await planFromManifests(io, positionals, output, {
-      apiUrl: values['api-url'],
-      sandbox: sandboxOption(values.sandbox),
-      advertisers: advertisers.length ? advertisers : undefined,
-      progress,
-      ...planningOptions(values),
-    }).finally(() => progress.done());
-    await connection.close();
+    return withErrorDocument(io.stdout, 'plan', format, async () => {
+      const advertisers = (values.advertiser ?? []).map((a) => integer('advertiser', a, 1)!);
+      const pullRequest = values.comment ? preparePlanComment(io) : null;
+      const output = { command: 'plan', format, style: styleFor(io.stderr, io.env) };
+      const progress = new Progress(io.stderr, io.clock, !values.quiet);
+      const { connection, plan } = await planFromManifests(io, positionals, output, {
+        apiUrl: values['api-url'],
+        sandbox: sandboxOption(values.sandbox),
+        advertisers: advertisers.length ? advertisers : undefined,
+        progress,
+        ...planningOptions(values),
+      }).finally(() => progress.done());
+      await connection.close();
 
-    const writesPerMinute = connection.budget.writesPerMinute;
-    render('plan', format, plan, io.stdout, { style: styleFor(io.stdout, io.env), writesPerMinute });
+      const writesPerMinute = connection.budget.writesPerMinute;
+      render('plan', format, plan, io.stdout, { style: styleFor(io.stdout, io.env), writesPerMinute });
 
-    // Like terraform, a plan with errors is not saved: there is nothing it could apply.
-    if (values.out && plan.errors.length === 0) {
-      try {
-        writeFileSync(resolve(io.cwd, values.out), redactor.redact(renderToString('plan', 'json', redactor.redactDeep(plan))), { mode: 0o600 });
-      } catch (error) {
-        throw new FileError(`cannot write the saved plan ${values.out}: ${fsReason(error)}`);
+      // Like terraform, a plan with errors is not saved: there is nothing it could apply.
+      if (values.out && plan.errors.length === 0) {
+        try {
+          writeFileSync(resolve(io.cwd, values.out), redactor.redact(renderToString('plan', 'json', redactor.redactDeep(plan))), { mode: 0o600 });
+        } catch (error) {
+          throw new FileError(`cannot write the saved plan ${values.out}: ${fsReason(error)}`);
+        }
+        io.stderr.write(`Saved the plan to ${values.out}. See it again with 'xandr-sync show ${values.out}'; apply exactly this plan with 'xandr-sync apply --plan ${values.out}'.\n`);
       }
-    }
-    annotatePlanErrors(io, plan, 'xandr-sync plan');
-    summarizePlan(io, plan, writesPerMinute);
-    if (pullRequest) await postPlanComment(io, pullRequest, plan, { writesPerMinute, advertisers });
-    if (plan.errors.length > 0) return EXIT_ERROR;
-    if (values['detailed-exitcode'] && plan.actions.length > 0) return EXIT_CHANGES;
-    return EXIT_OK;
+      annotatePlanErrors(io, plan, 'xandr-sync plan');
+      summarizePlan(io, plan, writesPerMinute);
+      if (pullRequest) await postPlanComment(io, pullRequest, plan, { writesPerMinute, advertisers });
+      if (plan.errors.length > 0) return EXIT_ERROR;
+      if (values['detailed-exitcode'] && plan.actions.length > 0) return EXIT_CHANGES;
+      return EXIT_OK;
+    });
   },
 };

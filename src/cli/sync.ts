@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isAbsolute, normalize, resolve } from 'node:path';
+import { dirname, isAbsolute, normalize, resolve } from 'node:path';
 import { lockDir } from '../apply/lock.js';
 import { ConfigRepo, defaultCacheDir } from '../git/config-repo.js';
 import { checkRefName } from '../git/ref-name.js';
@@ -15,7 +15,7 @@ import { parseWebhookUrl, Webhook } from '../sync/webhook.js';
 import { render } from '../render/registry.js';
 import { integer, oneOf, parseCommandArgs } from './args.js';
 import { UsageError } from './cli-errors.js';
-import { connect } from './connection.js';
+import { connect, ensureWorkDir } from './connection.js';
 import { normalizeSandboxFlag, sandboxOption } from './gather.js';
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type Command, type CommandIO } from './io.js';
 import { redactor } from './redact.js';
@@ -113,6 +113,7 @@ export const syncCommand: Command = {
     };
 
     const cacheDir = values.cache !== undefined ? resolve(io.cwd, values.cache) : defaultCacheDir(io.cwd, remote);
+    if (values.cache === undefined) ensureWorkDir(dirname(cacheDir));
     const repo = new ConfigRepo({ remote, ref, cacheDir });
     const outStyle = styleFor(io.stdout, io.env);
     const log = (line: string) => io.stderr.write(`[${new Date(io.clock.now()).toISOString()}] ${line}\n`);

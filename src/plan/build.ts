@@ -40,7 +40,8 @@ export function buildPlan(input: PlanInput): Plan {
   const parts = [planSegments(ctx), planPixels(ctx), planBindings(ctx)];
   const planned = parts.flatMap((p) => p.drafts);
   const unchanged = parts.reduce((n, p) => n + p.unchanged, 0);
-  const selected = selectActions([...planned, ...planPrune(ctx, pruning, planned)], input.selection);
+  const candidates = [...planned, ...planPrune(ctx, pruning, planned)];
+  const selected = selectActions(candidates, input.selection);
   ctx.errors.push(...selected.errors);
   const drafts = selected.kept;
 
@@ -53,6 +54,7 @@ export function buildPlan(input: PlanInput): Plan {
   actions.sort((a, b) => a.wave - b.wave || KIND_ORDER[a.kind] - KIND_ORDER[b.kind] || compareText(a.address, b.address));
 
   const summary = summarize(actions, unchanged, input.reads);
+  if (candidates.length > selected.kept.length) summary.unselected = candidates.length - selected.kept.length;
   const guards = { ...input.config.guards };
   return {
     format_version: 1,

@@ -58,3 +58,32 @@ export function comparedFields(spec: object, ignore: readonly string[], scopeFie
   }
   return out;
 }
+
+/** `${advertiser}/${lower-case display name}`: how a console-made twin of a manifest is recognised. */
+export function nameKey(advertiserId: number | null, name: string | null | undefined): string {
+  return `${advertiserId ?? 'member'}/${(name ?? '').trim().toLowerCase()}`;
+}
+
+/** Live objects without a code (made in the console, never managed), by advertiser and display name. */
+export function uncodedByName<T extends { code: string | null }>(
+  objects: readonly T[],
+  advertiserOf: (object: T) => number | null,
+  nameOf: (object: T) => string | null,
+): Map<string, T> {
+  const byName = new Map<string, T>();
+  for (const object of objects) {
+    const name = nameOf(object);
+    if (object.code || !name) continue;
+    const key = nameKey(advertiserOf(object), name);
+    if (!byName.has(key)) byName.set(key, object);
+  }
+  return byName;
+}
+
+/**
+ * The create would leave two objects where the reviewer likely means one: a console-made object of the same
+ * kind, advertiser and name, without a code, exists. Adopting it (metadata.id) writes the code onto it instead.
+ */
+export function likelyDuplicate(noun: string, id: number, name: string | null): string {
+  return `a ${noun} without a code named ${JSON.stringify(name)} already exists (id ${id}): if it is this one, add 'metadata.id: ${id}' to the manifest to adopt it instead of creating a second one`;
+}

@@ -1,6 +1,6 @@
 import { createDraft, PIXEL, updateDraft, type Draft } from './coded-object.js';
 import { checkAdvertiser, pixelKey, type PlanContext } from './context.js';
-import { comparedFields, matchLive } from './identity.js';
+import { comparedFields, likelyDuplicate, matchLive, nameKey, uncodedByName } from './identity.js';
 
 const SCOPE = ['advertiser_id'];
 
@@ -8,6 +8,7 @@ const SCOPE = ['advertiser_id'];
 export function planPixels(ctx: PlanContext): { drafts: Draft[]; unchanged: number } {
   const drafts: Draft[] = [];
   let unchanged = 0;
+  const uncoded = uncodedByName(ctx.live.pixels, (p) => p.advertiser_id, (p) => p.name);
   for (const manifest of ctx.desired.pixels) {
     const advertiserId = manifest.spec.advertiser_id;
     if (!checkAdvertiser(ctx, manifest, advertiserId)) continue;
@@ -25,7 +26,10 @@ export function planPixels(ctx: PlanContext): { drafts: Draft[]; unchanged: numb
     }
     if (live === null) {
       ctx.pixelIds.set(manifest, { ref: manifest.address });
-      drafts.push(createDraft(manifest, PIXEL, { advertiser_id: advertiserId }, comparedFields(manifest.spec, [], SCOPE)));
+      const draft = createDraft(manifest, PIXEL, { advertiser_id: advertiserId }, comparedFields(manifest.spec, [], SCOPE));
+      const twin = manifest.id === undefined ? uncoded.get(nameKey(advertiserId, manifest.spec.name)) : undefined;
+      if (twin) draft.warnings.push(likelyDuplicate('pixel', twin.id, twin.name));
+      drafts.push(draft);
       continue;
     }
     ctx.pixelIds.set(manifest, live.id);

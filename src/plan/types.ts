@@ -97,6 +97,8 @@ export interface Summary {
   unchanged: number;
   reads: number;
   writes: number;
+  /** Changes the plan found but `--target`/`--exclude` (or a scope) left out; absent when nothing was left out. */
+  unselected?: number;
 }
 
 /** What shaped the plan besides the manifests and the live state: flags, recorded so a saved plan can be re-derived. */

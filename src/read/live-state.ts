@@ -61,15 +61,18 @@ export async function readLive(client: XandrClient, desired: Desired, options: R
     codesByAdvertiser.set(b.spec.advertiser_id, codes);
   }
 
+  // The advertisers first (one read): a manifest naming one that does not exist gets a positioned plan
+  // error (unknown-advertiser), not the raw 404 that listing its pixels or segments would answer.
+  const advertisers = await getAdvertisers(client, [...advertiserIds], signal);
+  const exists = new Set(advertisers.map((a) => a.id));
   const segmentsRead: Promise<LiveSegment[]> = shard
-    ? Promise.all(shard.map((advertiserId) => listSegments(client, { advertiserId }, signal))).then((lists) => lists.flat())
+    ? Promise.all(shard.filter((id) => exists.has(id)).map((advertiserId) => listSegments(client, { advertiserId }, signal))).then((lists) => lists.flat())
     : listSegments(client, { memberId: member.id }, signal);
-  const [advertisers, segments, pixelLists, byId, byCode] = await Promise.all([
-    getAdvertisers(client, [...advertiserIds], signal),
+  const [segments, pixelLists, byId, byCode] = await Promise.all([
     segmentsRead,
-    Promise.all([...pixelAdvertisers].map((id) => listPixels(client, id, signal))),
+    Promise.all([...pixelAdvertisers].filter((id) => exists.has(id)).map((id) => listPixels(client, id, signal))),
     getLineItems(client, lineItemIds, signal),
-    Promise.all([...codesByAdvertiser].map(([advertiserId, codes]) => lineItemsByCode(client, advertiserId, codes, signal))),
+    Promise.all([...codesByAdvertiser].filter(([id]) => exists.has(id)).map(([advertiserId, codes]) => lineItemsByCode(client, advertiserId, codes, signal))),
   ]);
 
   const lineItems = new Map<number, LiveLineItem>();
@@ -85,7 +88,7 @@ export async function readLive(client: XandrClient, desired: Desired, options: R
     memberId: member.id,
     segments,
     pixels,
-    pixelAdvertisers: [...pixelAdvertisers],
+    pixelAdvertisers: [...pixelAdvertisers].filter((id) => exists.has(id)),
     lineItems: [...lineItems.values()],
     advertisers,
     segmentAdvertisers: shard ?? null,

@@ -15,7 +15,7 @@ export function renderApplyText({ report, elapsedMs }: ApplyDocument, out: Sink,
   if (report.ok) write(style.green(`Apply complete: ${counts} (${seconds} s).`));
   else {
     write(style.red(`Apply incomplete: ${counts} (${seconds} s).`));
-    write('Nothing that depends on a failed change was sent. Fix the cause and run apply again: it only does what is left.');
+    write(nextStep(report));
   }
 }
 
@@ -24,6 +24,16 @@ function outcomeLine(outcome: ActionOutcome, style: Style): string {
   if (outcome.status === 'done') return `  ${style.green('✓')} ${head}${outcome.id !== null ? style.dim(`  (id ${outcome.id})`) : ''}`;
   if (outcome.status === 'failed') return `  ${style.red('✗')} ${head}: ${style.red(inertInline(outcome.error?.message ?? 'failed'))}`;
   return `  ${style.yellow('-')} ${head}: skipped, ${inertInline(outcome.reason ?? '')}`;
+}
+
+/** What to do after an incomplete apply. A saved plan's stale entries stay stale: running it again cannot help. */
+function nextStep(report: ApplyDocument['report']): string {
+  const stale = report.outcomes.filter((o) => o.stale).length;
+  const other = report.failed + report.skipped - stale;
+  const retry = 'Nothing that depends on a failed change was sent. Fix the cause and run apply again: it only does what is left.';
+  if (stale === 0) return retry;
+  const refresh = `${stale} change${stale === 1 ? ' was' : 's were'} refused because ${stale === 1 ? 'its object' : 'their objects'} changed in Xandr since the plan was made; applying this plan file again would refuse ${stale === 1 ? 'it' : 'them'} again. Make a new plan ('xandr-sync plan --out FILE'), review it, and apply that.`;
+  return other > 0 ? `${refresh} ${retry}` : refresh;
 }
 
 /** Each action's outcome for CI to keep (`apply --format json`). */
@@ -53,7 +63,7 @@ export function renderApplyMarkdown({ report, target }: ApplyDocument, sink: Sin
     `**Target:** ${escapeInline(target.kind === 'sandbox' ? 'embedded sandbox' : target.api_url)}, member ${target.member_id}`,
     '',
   ];
-  if (!report.ok) head.push('Nothing that depends on a failed change was sent. Fix the cause and run apply again: it only does what is left.', '');
+  if (!report.ok) head.push(escapeInline(nextStep(report)), '');
   const notDone = report.outcomes.filter((o) => o.status !== 'done');
   const done = report.outcomes.filter((o) => o.status === 'done');
   const sections: MarkdownSection[] = [];

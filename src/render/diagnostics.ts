@@ -30,7 +30,9 @@ export function renderDiagnosticsText({ diagnostics, summary }: DiagnosticsDocum
   const lines = diagnostics.map((d) => formatDiagnostic(d, paint));
   const { errors, warnings } = counts(diagnostics);
   const checked = `${plural(summary.files, 'file')}: ${plural(summary.segments, 'segment')}, ${plural(summary.pixels, 'conversion pixel')}, ${plural(summary.bindings, 'line-item binding')}`;
-  if (errors > 0) {
+  if (errors > 0 && summary.files === 0) {
+    lines.push(paint.red(`${plural(errors, 'error')}: no manifest file was checked: not valid`));
+  } else if (errors > 0) {
     const files = new Set(diagnostics.filter((d) => d.severity === 'error').map((d) => d.file)).size;
     const also = warnings > 0 ? ` and ${plural(warnings, 'warning')}` : '';
     lines.push(paint.red(`${plural(errors, 'error')}${also} in ${plural(files, 'file')} (checked ${checked}): not valid`));

@@ -59,7 +59,8 @@ function riskLines(plan: Plan): string[] {
 function headline(plan: Plan, options: RenderOptions): string {
   const s = plan.summary;
   if (plan.errors.length > 0) return '### xandr-sync plan: failed';
-  if (plan.actions.length === 0) return `### xandr-sync plan: no changes (${s.unchanged} objects checked, ${s.reads} reads)`;
+  if (plan.actions.length === 0 && s.unselected) return `### xandr-sync plan: no changes selected (${s.unselected} pending outside --target/--exclude)`;
+  if (plan.actions.length === 0) return `### xandr-sync plan: no changes (${count(s.unchanged, 'object')} checked, ${count(s.reads, 'read')})`;
   const parts = [`${s.create} to create`, `${s.update} to update`];
   if (s.adopt) parts.push(`${s.adopt} to adopt`);
   if (s.deactivate) parts.push(`${s.deactivate} to deactivate`);
@@ -72,7 +73,11 @@ function headline(plan: Plan, options: RenderOptions): string {
   const estimate = options.writesPerMinute ? `, about ${formatDuration(estimateApplyMs(s.writes, options.writesPerMinute))} at ${options.writesPerMinute} writes/min` : '';
   const risks = plan.warnings.length + plan.actions.reduce((n, a) => n + a.warnings.length, 0);
   const riskText = risks ? ` · ⚠️ ${risks} risk${risks === 1 ? '' : 's'}` : '';
-  return `### xandr-sync plan: ${parts.join(', ')} (${perKind}) · ${s.reads} reads, ${s.writes} writes${estimate}${riskText}`;
+  return `### xandr-sync plan: ${parts.join(', ')} (${perKind}) · ${count(s.reads, 'read')}, ${count(s.writes, 'write')}${estimate}${riskText}`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
 function contextLine(plan: Plan): string {

@@ -38,7 +38,8 @@ function renderAction(action: Action, write: (line?: string) => void, style: Sty
   write(`  ${colour(`${sign} ${action.action}`)} ${style.bold(inertInline(action.address))}${what ? style.dim(`  (${what})`) : ''}`);
   write(style.dim(`      ${inertInline(requestLine(action))}${action.depends_on.length ? `  after ${inertInline(action.depends_on.join(', '))}` : ''}`));
   const lines = describeChanges(action).map((l) => ({ ...l, label: inertInline(l.label), before: inertInline(l.before ?? ''), after: inertInline(l.after ?? '') }));
-  const width = Math.min(32, Math.max(0, ...lines.map((l) => l.label.length)));
+  // Aligned within an action; a label past 64 characters (a long pixel address) gets its own width.
+  const width = Math.min(64, Math.max(0, ...lines.map((l) => l.label.length)));
   for (const line of lines) {
     const label = line.label.padEnd(width);
     const lineColour = line.sign === '+' ? style.green : line.sign === '-' ? style.red : style.yellow;
@@ -52,6 +53,11 @@ function renderAction(action: Action, write: (line?: string) => void, style: Sty
 
 function summaryLine(plan: Plan, style: Style): string {
   const s = plan.summary;
+  if (plan.actions.length === 0 && s.unselected) {
+    return style.yellow(
+      `No changes among what was selected, but ${s.unselected} other change${plural(s.unselected)} ${s.unselected === 1 ? 'is' : 'are'} pending outside it: plan without --target/--exclude to see ${s.unselected === 1 ? 'it' : 'them'}.`,
+    );
+  }
   if (plan.actions.length === 0) {
     return style.green(`No changes. Xandr matches the manifests (${s.unchanged} object${plural(s.unchanged)} checked, ${s.reads} read${plural(s.reads)}).`);
   }

@@ -58,10 +58,18 @@ export function classify(res: HttpResponse, now: number): Verdict {
   if (res.status >= 300 && res.status < 400) return { kind: 'redirect', location: header(res, 'location'), detail };
   if (errorId === 'SYSTEM' || (errorId === undefined && res.status >= 500)) return { kind: 'transient', detail };
   if (errorId !== undefined || res.status >= 400) return { kind: 'failed', detail };
-  if (body.status !== 'OK') {
-    return { kind: 'failed', detail: { ...detail, text: `Xandr did not report success (status ${JSON.stringify(body.status ?? null)})` } };
-  }
-  return { kind: 'ok', body };
+  // Xandr's articles disagree: the authentication article's `GET /member` answers `{"members": [...]}` with
+  // no status, while api-best-practices.md says a missing status is a failure. What they document is read:
+  // a body that carries data and no error is a success; a status other than OK is not.
+  if (body.status === 'OK' || ((body.status === undefined || body.status === null) && carriesData(body))) return { kind: 'ok', body };
+  return { kind: 'failed', detail: { ...detail, text: `Xandr did not report success (status ${JSON.stringify(body.status ?? null)})` } };
+}
+
+/** Keys every envelope may carry besides its data. */
+const ENVELOPE_KEYS = new Set(['status', 'count', 'start_element', 'num_elements', 'dbg_info', 'debug_info', 'dbg']);
+
+function carriesData(body: XandrBody): boolean {
+  return Object.entries(body).some(([key, value]) => !ENVELOPE_KEYS.has(key) && value !== null && value !== undefined);
 }
 
 function parseBody(text: string): XandrBody | null {

@@ -44,13 +44,14 @@ export const planCommand: Command = {
       const advertisers = (values.advertiser ?? []).map((a) => integer('advertiser', a, 1)!);
       const pullRequest = values.comment ? preparePlanComment(io) : null;
       const output = { command: 'plan', format, style: styleFor(io.stderr, io.env) };
+      const planning = planningOptions(values);
       const progress = new Progress(io.stderr, io.clock, !values.quiet);
       const { connection, plan } = await planFromManifests(io, positionals, output, {
         apiUrl: values['api-url'],
         sandbox: sandboxOption(values.sandbox),
         advertisers: advertisers.length ? advertisers : undefined,
         progress,
-        ...planningOptions(values),
+        ...planning,
       }).finally(() => progress.done());
       await connection.close();
 

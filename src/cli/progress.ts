@@ -23,6 +23,7 @@ export class Progress {
   private label = 'Reading Xandr';
   private drawn = false;
   private readonly stopping = new AbortController();
+  private ticking = false;
 
   constructor(
     private readonly stream: Writable & { isTTY?: boolean; columns?: number },
@@ -30,12 +31,19 @@ export class Progress {
     private readonly enabled: boolean,
   ) {
     this.started = clock.now();
-    if (enabled) void this.tick();
+  }
+
+  /** The ticker starts with the first thing to report, so a command that fails early leaves no timer behind. */
+  private start(): void {
+    if (this.ticking || !this.enabled || this.stopping.signal.aborted) return;
+    this.ticking = true;
+    void this.tick();
   }
 
   /** Feed it the client's events (connection.ts passes them on). */
   observe(event: ClientEvent): void {
     if (!this.enabled) return;
+    this.start();
     if (event.type === 'expect') this.entry(event.service).expected += event.reads;
     else if (event.type === 'request' && event.method === 'GET') {
       const entry = this.entry(event.service);
@@ -54,6 +62,7 @@ export class Progress {
   }
 
   applied(done: number, total: number, failed: number): void {
+    this.start();
     this.writes = { done, total, failed };
     if (this.waiting && this.clock.now() >= this.waiting.untilMs) this.waiting = null;
   }

@@ -64,6 +64,42 @@ export interface Action {
   id: number | null;
   /** The manifest that asked for it (absent for prune actions). */
   source?: SourceRef;
+  /** What the change is worth: the line item's business facts, for actions that touch a line item. */
+  impact?: Impact;
+  /** Who changed the live object last, from Xandr's Change Log, when it differs from git; null when the lookup failed. */
+  drift?: DriftAttribution | null;
+}
+
+/** The facts a reviewer needs about a line item an action touches, taken from the line item already read. */
+export interface LineItemImpact {
+  id: number;
+  name: string | null;
+  state: string | null;
+  line_item_type: string | null;
+  /** The flight, or the current budget interval's for a seamless line item. */
+  start_date: string | null;
+  end_date: string | null;
+  lifetime_budget: number | null;
+  daily_budget: number | null;
+  revenue_type: string | null;
+  goal_type: string | null;
+  /** Whether the pixel this action attaches or detaches is one the line item optimises to (goal_pixels); null when no pixel is concerned. */
+  goal_pixel: boolean | null;
+}
+
+export interface Impact {
+  line_item: LineItemImpact;
+}
+
+/** The latest change Xandr's Change Log records for a drifted object (never its session id or client IP). */
+export interface DriftAttribution {
+  /** `user_full_name`. */
+  changed_by: string | null;
+  /** `hbui` (the console), `direct` (the API), or a console tool (`bmwBulkEdit`, `LIAA-...`). */
+  request_source: string | null;
+  /** `created_on`, as Xandr gives it. */
+  changed_at: string | null;
+  changes: { field: string; old: Json; new: Json }[];
 }
 
 export interface PlanError {

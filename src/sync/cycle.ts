@@ -12,7 +12,7 @@ import { buildPlan, type Plan } from '../plan/index.js';
 import { readPlanInput } from '../read/plan-input.js';
 import { formatDiagnostic } from '../render/diagnostics.js';
 import type { ConnectionKeeper } from './connections.js';
-import type { CycleFailure, CycleReport, CycleResult, CycleSource, FailureStage, SyncConnection, SyncMode } from './types.js';
+import type { CycleCalls, CycleFailure, CycleReport, CycleResult, CycleSource, CycleState, FailureStage, SyncConnection, SyncMode } from './types.js';
 
 export interface CycleDeps {
   repo: { checkout(signal?: AbortSignal): Promise<Checkout> };
@@ -49,15 +49,10 @@ class StageError extends Error {
  * (mode apply, when the guards and the per-target lock allow) or only report (mode detect). Never throws:
  * every failure is a report with the stage it stopped at, so the job survives it and retries later.
  */
-export async function runCycle(deps: CycleDeps, cycle: number, signal: AbortSignal): Promise<CycleReport> {
+export async function runCycle(deps: CycleDeps, cycle: number, signal: AbortSignal): Promise<{ report: CycleReport; state: CycleState | null }> {
   const started = deps.clock.now();
   const source: CycleSource = { repo: deps.repoDisplay, ref: deps.ref };
-  const state: { plan: Plan | null; apply: ApplyReport | null; fetchOk: boolean | null; loginOk: boolean | null } = {
-    plan: null,
-    apply: null,
-    fetchOk: null,
-    loginOk: null,
-  };
+  const state: StepState = { plan: null, apply: null, fetchOk: null, loginOk: null, gathered: null, calls: { reads: 0, writes: 0, logins: 0, read_mode: null } };
   let result: CycleResult;
   let failure: CycleFailure | null = null;
   try {
@@ -71,7 +66,7 @@ export async function runCycle(deps: CycleDeps, cycle: number, signal: AbortSign
     }
   }
   const finished = deps.clock.now();
-  return {
+  const report: CycleReport = {
     cycle,
     mode: deps.mode,
     started_at: new Date(started).toISOString(),
@@ -84,15 +79,21 @@ export async function runCycle(deps: CycleDeps, cycle: number, signal: AbortSign
     failure,
     fetch_ok: state.fetchOk,
     login_ok: state.loginOk,
+    calls: state.calls,
   };
+  return { report, state: state.gathered };
 }
 
-async function steps(
-  deps: CycleDeps,
-  signal: AbortSignal,
-  source: CycleSource,
-  state: { plan: Plan | null; apply: ApplyReport | null; fetchOk: boolean | null; loginOk: boolean | null },
-): Promise<CycleResult> {
+interface StepState {
+  plan: Plan | null;
+  apply: ApplyReport | null;
+  fetchOk: boolean | null;
+  loginOk: boolean | null;
+  gathered: CycleState | null;
+  calls: CycleCalls;
+}
+
+async function steps(deps: CycleDeps, signal: AbortSignal, source: CycleSource, state: StepState): Promise<CycleResult> {
   let checkout: Checkout;
   try {
     checkout = await deps.repo.checkout(signal);
@@ -122,24 +123,34 @@ async function steps(
     throw new StageError('connect', messageOf(error));
   }
   state.loginOk = true;
+  const stats = connection.client.stats;
+  const before = { reads: stats.reads, writes: stats.writes, logins: stats.logins };
+  const count = () => {
+    state.calls.reads = stats.reads - before.reads;
+    state.calls.writes = stats.writes - before.writes;
+    state.calls.logins = stats.logins - before.logins;
+  };
 
   let plan: Plan;
   try {
-    plan = buildPlan(
-      await readPlanInput({
-        load,
-        client: connection.client,
-        target: connection.target,
-        source: { paths: [deps.path], git: { commit: checkout.commit, dirty: false } },
-        advertisers: deps.advertisers,
-        signal,
-        now: () => new Date(deps.clock.now()),
-      }),
-    );
+    const input = await readPlanInput({
+      load,
+      client: connection.client,
+      target: connection.target,
+      source: { paths: [deps.path], git: { commit: checkout.commit, dirty: false } },
+      advertisers: deps.advertisers,
+      signal,
+      now: () => new Date(deps.clock.now()),
+    });
+    state.calls.read_mode = 'full';
+    state.gathered = { desired: input.desired, live: input.live };
+    plan = buildPlan(input);
   } catch (error) {
+    count();
     if (isAuthError(error)) state.loginOk = false;
     throw new StageError('plan', messageOf(error));
   }
+  count();
   state.plan = plan;
   if (plan.errors.length > 0) {
     throw new StageError('plan', `the plan has ${plan.errors.length} error(s) Xandr would refuse: ${plan.errors.map((e) => e.message).slice(0, 3).join('; ')}`);
@@ -159,12 +170,14 @@ async function steps(
       signal,
     });
   } catch (error) {
+    count();
     // By code rather than instanceof: robust to two copies of a module.
     if (productErrorCode(error) === 'GUARD') throw new StageError('guard', (error as GuardError).message);
     if (productErrorCode(error) === 'LOCKED') throw new StageError('lock', (error as LockError).message, { holder: (error as LockError).holder });
     if (isAuthError(error)) state.loginOk = false;
     throw new StageError('apply', messageOf(error));
   }
+  count();
   state.apply = report;
   if (!report.ok) {
     if (signal.aborted) throw new StageError('apply', 'cancelled');

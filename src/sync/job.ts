@@ -3,7 +3,7 @@ import { ConnectionKeeper } from './connections.js';
 import { runCycle, type CycleDeps } from './cycle.js';
 import { decideNotification, INITIAL_NOTIFY_STATE, type Notification, type NotifyState } from './notifications.js';
 import { SyncMetrics } from './sync-metrics.js';
-import type { Connector, CycleReport } from './types.js';
+import type { Connector, CycleReport, CycleState } from './types.js';
 
 /**
  * Backoff after failures, in ticks the job lets pass: the first failure leaves the very next tick to try
@@ -35,6 +35,15 @@ interface SyncJobOptions {
   log?: (line: string) => void;
 }
 
+/** Cycles kept for the dashboard: a week of hourly cycles, or a day and a half of ones every 5 minutes. */
+const HISTORY = 200;
+
+export interface JobView {
+  cycles: readonly CycleReport[];
+  latest: (CycleState & { report: CycleReport }) | null;
+  readiness: { ready: boolean; reason: string };
+}
+
 type TickOutcome = { kind: 'ran'; report: CycleReport } | { kind: 'skipped'; reason: 'overlap' | 'backoff' } | { kind: 'stopped' };
 
 /**
@@ -55,6 +64,8 @@ export class SyncJob {
   private fetchOk: boolean | null = null;
   private loginOk: boolean | null = null;
   private lastCycle = 0;
+  private readonly history: CycleReport[] = [];
+  private latest: (CycleState & { report: CycleReport }) | null = null;
 
   constructor(private readonly options: SyncJobOptions) {
     this.clock = options.clock ?? systemClock;
@@ -101,9 +112,20 @@ export class SyncJob {
   }
 
   private async cycleAndReport(cycle: number): Promise<CycleReport> {
-    const report = await runCycle({ ...this.options.cycle, connections: this.connections, clock: this.clock }, cycle, this.options.signal);
+    const { report, state } = await runCycle({ ...this.options.cycle, connections: this.connections, clock: this.clock }, cycle, this.options.signal);
+    this.history.unshift(report);
+    if (this.history.length > HISTORY) this.history.pop();
+    if (state) this.latest = { ...state, report };
     await this.finish(report);
     return report;
+  }
+
+  /**
+   * What the job knows, for the dashboard: the last cycles (newest first) and what the latest cycle that
+   * read Xandr planned from. Read-only views; the job keeps mutating its own copies.
+   */
+  view(): JobView {
+    return { cycles: this.history, latest: this.latest, readiness: this.readiness() };
   }
 
   readiness(): { ready: boolean; reason: string } {

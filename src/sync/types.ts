@@ -1,7 +1,7 @@
 import type { LockHolder } from '../apply/apply-errors.js';
 import type { ApplyReport } from '../apply/execute.js';
-import type { ProjectConfig } from '../manifest/types.js';
-import type { Plan, Target } from '../plan/index.js';
+import type { Desired, ProjectConfig } from '../manifest/types.js';
+import type { LiveState, Plan, Target } from '../plan/index.js';
 import type { ClientEvent, XandrClient } from '../xandr/index.js';
 
 export type SyncMode = 'apply' | 'detect';
@@ -54,6 +54,22 @@ export interface CycleReport {
   fetch_ok: boolean | null;
   /** Whether this cycle's login worked (null: it did not get that far). */
   login_ok: boolean | null;
+  /** The API calls the cycle made, and how it read the live state. */
+  calls: CycleCalls;
+}
+
+export interface CycleCalls {
+  reads: number;
+  writes: number;
+  logins: number;
+  /** `full`: every object in scope was listed; `incremental`: only what moved since the last read. Null before reading. */
+  read_mode: 'full' | 'incremental' | null;
+}
+
+/** What a cycle knew besides its report: the manifests and the live state it planned from (the dashboard shows them). */
+export interface CycleState {
+  desired: Desired;
+  live: LiveState;
 }
 
 /** What the sync job needs of a connection; the CLI's `connect()` result fits. */

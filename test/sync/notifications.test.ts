@@ -46,6 +46,7 @@ const report = (result: CycleResult, actions: Action[] = [], mode: SyncMode = 'd
   failure: result === 'failed' ? { stage: 'fetch', message: failure ?? 'boom' } : null,
   fetch_ok: true,
   login_ok: true,
+  calls: { reads: 3, writes: 0, logins: 0, read_mode: 'full' },
 });
 
 /** Runs reports through the rules and returns the events sent. */

@@ -18,6 +18,7 @@ Options:
   --window SECONDS      the rate-limit window (default 60)
   --max-in-flight N     concurrent requests per user (default 15)
   --token-idle SECONDS  idle time after which a token expires (default 7200)
+  --token-lifetime SECONDS  time after login at which a token expires however it is used (default 86400)
   --latency MS|MIN-MAX  added to every API request
   --fail-rate R         fraction (0..1) of API requests answered with --fail-status (default 503)
   --fail-status S       status for --fail-rate
@@ -61,6 +62,7 @@ export function sandboxOptions(argv: string[]): SandboxOptions {
       window: { type: 'string' },
       'max-in-flight': { type: 'string' },
       'token-idle': { type: 'string' },
+      'token-lifetime': { type: 'string' },
       latency: { type: 'string' },
       'fail-rate': { type: 'string' },
       'fail-status': { type: 'string' },
@@ -90,6 +92,8 @@ export function sandboxOptions(argv: string[]): SandboxOptions {
   if (Object.keys(limits).length) options.limits = limits;
   const idle = integer('token-idle', values['token-idle'], 1);
   if (idle !== undefined) options.tokenIdleMs = idle * 1000;
+  const lifetime = integer('token-lifetime', values['token-lifetime'], 1);
+  if (lifetime !== undefined) options.tokenLifetimeMs = lifetime * 1000;
   if (values.latency !== undefined) options.latency = parseLatency(values.latency);
   const seed = integer('seed', values.seed, 0, 2 ** 32 - 1);
   if (seed !== undefined) options.seed = seed;

@@ -4,7 +4,6 @@
  * logged on the request's log entry.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, type ErrorKind } from './api-error.js';
 import { COOKIE_NAME, tokenOf } from './auth.js';
 import { parseBody, redactSecrets, type ParsedBody } from './body.js';
@@ -41,7 +40,7 @@ export async function handleApiRequest(
   const query = Object.fromEntries(url.searchParams);
   const parsed = parseBody(text);
   const entry = core.requests.start({
-    at: Date.now(),
+    at: core.clock.now(),
     method,
     path,
     query: redactSecrets(query) as Record<string, string>,
@@ -51,7 +50,7 @@ export async function handleApiRequest(
   const token = tokenOf(req.headers);
 
   // In flight from arrival to the end of the response, for users with a valid token.
-  const holder = path === '/auth' ? null : core.auth.peek(token, Date.now(), core.settings.tokenIdleMs);
+  const holder = path === '/auth' ? null : core.auth.peek(token, core.clock.now(), core.tokenTimes());
   if (holder) {
     const inFlight = core.limiter.enter(holder.username);
     let left = false;
@@ -70,7 +69,7 @@ export async function handleApiRequest(
   }
 
   const latency = core.settings.latency;
-  if (latency) await sleep(core.prng.between(latency.minMs, latency.maxMs), undefined, { signal });
+  if (latency) await core.clock.sleep(core.prng.between(latency.minMs, latency.maxMs), signal);
 
   const rule = core.faultRules.match(method, path);
   if (rule && (await injectFault(x, rule, signal))) return;
@@ -79,8 +78,8 @@ export async function handleApiRequest(
     if (path === '/auth') return login(x, parsed);
     const service = findService(path);
     x.service = service.name;
-    const now = Date.now();
-    const user = core.auth.authenticate(token, now, core.settings.tokenIdleMs);
+    const now = core.clock.now();
+    const user = core.auth.authenticate(token, now, core.tokenTimes());
     entry.user = user.username;
     const kind = method === 'GET' ? 'read' : 'write';
     core.limiter.check(user.username, kind, now, core.settings.limits);
@@ -133,7 +132,7 @@ async function injectFault(x: Exchange, rule: FaultRule, signal: AbortSignal): P
     }
     case 'delay':
       core.requests.fault(entry, 'delay');
-      await sleep(rule.delayMs ?? 0, undefined, { signal });
+      await core.clock.sleep(rule.delayMs ?? 0, signal);
       return false;
     case 'lose':
       core.requests.fault(entry, 'lose');
@@ -150,8 +149,7 @@ function login(x: Exchange, parsed: ParsedBody): void {
   if (!isObject(auth)) throw ApiError.syntax(`request body must be {"auth": {"username": "...", "password": "..."}}`);
   if (typeof auth.username === 'string') x.entry.user = auth.username;
   x.entry.processed = true;
-  const { limits, tokenIdleMs } = x.core.settings;
-  const { token } = x.core.auth.login(auth.username, auth.password, Date.now(), { ...limits, idleMs: tokenIdleMs });
+  const { token } = x.core.auth.login(auth.username, auth.password, x.core.clock.now(), x.core.settings.limits, x.core.tokenTimes());
   x.core.requests.count('logins');
   answer(
     x,

@@ -1,7 +1,7 @@
 /**
  * Users, logins and tokens. Tokens look like Xandr's (`hbapi:<user id>:<hex>:<host>`) and come from crypto
  * randomness, never from the seeded PRNG, so a seed cannot predict them. A token expires after an idle time
- * (sliding, default 2 h; 0 expires every token at once) and 24 h after login at the latest, as the
+ * (sliding, default 2 h; 0 expires every token at once) and a lifetime after login (default 24 h), as the
  * authentication service page says.
  */
 import { randomBytes } from 'node:crypto';
@@ -9,13 +9,18 @@ import { ApiError } from './api-error.js';
 import { DEFAULT_MEMBER_ID } from './seed.js';
 import type { SandboxUser } from './types.js';
 
-export const HARD_EXPIRY_MS = 24 * 60 * 60 * 1000;
 export const COOKIE_NAME = 'HBFAPI_SESSID';
 
 export interface SessionUser {
   username: string;
   userId: number;
   memberId: number;
+}
+
+/** How long tokens live: after their last use, and after their login. */
+export interface TokenTimes {
+  idleMs: number;
+  lifetimeMs: number;
 }
 
 interface Session {
@@ -43,7 +48,8 @@ export class Auth {
     username: unknown,
     password: unknown,
     now: number,
-    limit: { logins: number; loginWindowMs: number; idleMs: number },
+    limit: { logins: number; loginWindowMs: number },
+    times: TokenTimes,
   ): { token: string; user: SessionUser } {
     const entry = typeof username === 'string' ? this.users.get(username) : undefined;
     if (!entry || typeof password !== 'string' || password !== entry.password) {
@@ -58,24 +64,24 @@ export class Auth {
     }
     recent.push(now);
     this.logins.set(entry.user.username, recent);
-    this.dropExpired(now, limit.idleMs);
+    this.dropExpired(now, times);
     const token = `hbapi:${entry.user.userId}:${randomBytes(8).toString('hex')}:sandbox`;
     this.sessions.set(token, { user: entry.user, createdAt: now, lastUsedAt: now });
     return { token, user: entry.user };
   }
 
   /** The user of a token that is valid right now, without touching it (for in-flight accounting). */
-  peek(token: string | null, now: number, idleMs: number): SessionUser | null {
+  peek(token: string | null, now: number, times: TokenTimes): SessionUser | null {
     const session = token ? this.sessions.get(token) : undefined;
-    return session && !expired(session, now, idleMs) ? session.user : null;
+    return session && !expired(session, now, times) ? session.user : null;
   }
 
   /** The user of a valid token, sliding its idle window; NOAUTH otherwise. */
-  authenticate(token: string | null, now: number, idleMs: number): SessionUser {
+  authenticate(token: string | null, now: number, times: TokenTimes): SessionUser {
     if (!token) throw ApiError.noauth('Authentication failed - not logged in');
     const session = this.sessions.get(token);
     if (!session) throw ApiError.noauth('Authentication failed - token is not valid or has expired; log in again');
-    const why = expired(session, now, idleMs);
+    const why = expired(session, now, times);
     if (why) {
       this.sessions.delete(token);
       throw ApiError.noauth(`Authentication failed - token expired (${why}); log in again`);
@@ -97,15 +103,19 @@ export class Auth {
     this.logins.clear();
   }
 
-  private dropExpired(now: number, idleMs: number): void {
-    for (const [token, session] of this.sessions) if (expired(session, now, idleMs)) this.sessions.delete(token);
+  private dropExpired(now: number, times: TokenTimes): void {
+    for (const [token, session] of this.sessions) if (expired(session, now, times)) this.sessions.delete(token);
   }
 }
 
-function expired(session: Session, now: number, idleMs: number): string | null {
-  if (now - session.createdAt > HARD_EXPIRY_MS) return 'older than 24 hours';
-  if (now - session.lastUsedAt >= idleMs) return `idle for more than ${Math.round(idleMs / 1000)} seconds`;
+function expired(session: Session, now: number, times: TokenTimes): string | null {
+  if (now - session.createdAt >= times.lifetimeMs) return `older than ${seconds(times.lifetimeMs)} seconds`;
+  if (now - session.lastUsedAt >= times.idleMs) return `idle for more than ${seconds(times.idleMs)} seconds`;
   return null;
+}
+
+function seconds(ms: number): number {
+  return Math.round(ms / 1000);
 }
 
 /** The token of a request: the raw `Authorization` header (no "Bearer", as Xandr documents) or the cookie. */

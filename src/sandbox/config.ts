@@ -11,10 +11,18 @@ export const DEFAULT_LIMITS: SandboxLimits = {
   loginWindowMs: 300_000,
 };
 
+/** authentication-service.md: a token stays valid 2 hours after the last call, and 24 hours after login at most. */
 export const DEFAULT_TOKEN_IDLE_MS = 2 * 60 * 60 * 1000;
+export const DEFAULT_TOKEN_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
 export function defaultConfig(): SandboxConfig {
-  return { dialect: 'modern', limits: { ...DEFAULT_LIMITS }, latency: null, tokenIdleMs: DEFAULT_TOKEN_IDLE_MS };
+  return {
+    dialect: 'modern',
+    limits: { ...DEFAULT_LIMITS },
+    latency: null,
+    tokenIdleMs: DEFAULT_TOKEN_IDLE_MS,
+    tokenLifetimeMs: DEFAULT_TOKEN_LIFETIME_MS,
+  };
 }
 
 /** The config with the patch applied; a TypeError naming the first bad value otherwise. */
@@ -22,7 +30,7 @@ export function patchConfig(config: SandboxConfig, patch: unknown): SandboxConfi
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new TypeError('config must be a JSON object');
   const p = patch as Record<string, unknown>;
   for (const key of Object.keys(p)) {
-    if (!['dialect', 'limits', 'latency', 'tokenIdleMs'].includes(key)) throw new TypeError(`unknown config key '${key}'`);
+    if (!['dialect', 'limits', 'latency', 'tokenIdleMs', 'tokenLifetimeMs'].includes(key)) throw new TypeError(`unknown config key '${key}'`);
   }
   const next: SandboxConfig = { ...config, limits: { ...config.limits } };
   if (p.dialect !== undefined) {
@@ -49,6 +57,7 @@ export function patchConfig(config: SandboxConfig, patch: unknown): SandboxConfi
     }
   }
   if (p.tokenIdleMs !== undefined) next.tokenIdleMs = nonNegativeInteger('tokenIdleMs', p.tokenIdleMs);
+  if (p.tokenLifetimeMs !== undefined) next.tokenLifetimeMs = nonNegativeInteger('tokenLifetimeMs', p.tokenLifetimeMs);
   return next;
 }
 

@@ -2,7 +2,7 @@
  * One sandbox's state and machinery, and the control surface over it. The HTTP server and the
  * `/__sandbox/` endpoint both drive this object, so in-process control and HTTP control are the same code.
  */
-import { Auth } from './auth.js';
+import { Auth, type TokenTimes } from './auth.js';
 import { defaultConfig, patchConfig } from './config.js';
 import { Faults } from './faults.js';
 import { RateLimiter } from './limits.js';
@@ -11,6 +11,7 @@ import { Prng } from './random.js';
 import { RequestLog } from './request-log.js';
 import { DEFAULT_USERS, emptyState, freshState, membersFor } from './seed.js';
 import { Store } from './store.js';
+import { systemClock } from './system-clock.js';
 import type {
   FaultRule,
   FaultsView,
@@ -22,6 +23,7 @@ import type {
   SandboxOptions,
   SandboxState,
   SandboxStats,
+  SandboxClock,
   SandboxUser,
   UpsertResult,
 } from './types.js';
@@ -33,6 +35,7 @@ export class SandboxCore implements SandboxControl {
   readonly prng: Prng;
   readonly faultRules: Faults;
   readonly requests = new RequestLog();
+  readonly clock: SandboxClock;
   /** The live settings (read by every request; replaced, never mutated, by configure). */
   settings: SandboxConfig;
   private readonly users: SandboxUser[];
@@ -42,6 +45,7 @@ export class SandboxCore implements SandboxControl {
   private readonly startSeed: number;
 
   constructor(private readonly options: SandboxOptions = {}) {
+    this.clock = options.clock ?? systemClock;
     this.users = options.users?.length ? options.users : DEFAULT_USERS;
     this.auth = new Auth(this.users);
     this.startConfig = patchConfig(defaultConfig(), {
@@ -49,6 +53,7 @@ export class SandboxCore implements SandboxControl {
       ...(options.limits !== undefined && { limits: options.limits }),
       ...(options.latency !== undefined && { latency: options.latency }),
       ...(options.tokenIdleMs !== undefined && { tokenIdleMs: options.tokenIdleMs }),
+      ...(options.tokenLifetimeMs !== undefined && { tokenLifetimeMs: options.tokenLifetimeMs }),
     });
     this.settings = this.startConfig;
     this.startSeed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
@@ -58,6 +63,10 @@ export class SandboxCore implements SandboxControl {
     const saved = options.statePath ? readStateFile(options.statePath) : null;
     this.loadState(saved ?? this.initialState());
     this.stateFile = options.statePath ? new StateFile(options.statePath, () => this.store.serialize()) : null;
+  }
+
+  tokenTimes(): TokenTimes {
+    return { idleMs: this.settings.tokenIdleMs, lifetimeMs: this.settings.tokenLifetimeMs };
   }
 
   /** Writes the state file (if any); the server awaits it before acknowledging a write. */
@@ -135,7 +144,7 @@ export class SandboxCore implements SandboxControl {
       }
       if (!Array.isArray(list)) throw new TypeError(`'${key}' must be an array`);
     }
-    const result = this.store.upsert(objects, Date.now());
+    const result = this.store.upsert(objects, this.clock.now());
     await this.persist();
     return result;
   }

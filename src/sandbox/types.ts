@@ -8,6 +8,17 @@ export type Dialect = 'modern' | 'legacy';
 
 export type JsonObject = Record<string, unknown>;
 
+/**
+ * Where the sandbox gets its time. `test/helpers/fake-clock.ts`'s FakeClock fits it, so tests move time by
+ * hand; the default is the system clock.
+ */
+export interface SandboxClock {
+  /** Epoch milliseconds. */
+  now(): number;
+  /** Resolves after `ms`; rejects with the signal's reason if it aborts first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
 export interface SandboxUser {
   username: string;
   password: string;
@@ -38,7 +49,10 @@ export interface SandboxConfig {
   dialect: Dialect;
   limits: SandboxLimits;
   latency: LatencyRange | null;
+  /** A token expires this long after its last use (sliding; 0 expires every token at once). */
   tokenIdleMs: number;
+  /** A token expires this long after its login, however recently it was used. */
+  tokenLifetimeMs: number;
 }
 
 export interface SandboxConfigPatch {
@@ -46,6 +60,7 @@ export interface SandboxConfigPatch {
   limits?: Partial<SandboxLimits>;
   latency?: LatencyRange | null;
   tokenIdleMs?: number;
+  tokenLifetimeMs?: number;
 }
 
 export type FaultAction = 'error' | 'reset' | 'lose' | 'throttle' | 'delay';
@@ -235,11 +250,14 @@ export interface SandboxOptions {
   users?: SandboxUser[];
   limits?: Partial<SandboxLimits>;
   tokenIdleMs?: number;
+  tokenLifetimeMs?: number;
   latency?: LatencyRange;
   faults?: FaultRule[];
   seed?: number;
   /** Start with only the members (no advertisers, line items, pixels or segments). */
   empty?: boolean;
+  /** The time source; default the system clock. */
+  clock?: SandboxClock;
 }
 
 export interface Sandbox {

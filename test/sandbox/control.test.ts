@@ -1,8 +1,9 @@
 import * as assert from 'uvu/assert';
+import { FakeClock } from '../helpers/fake-clock.js';
 import { ok, sandboxSuite } from './helpers.js';
 
-
-const s = sandboxSuite('sandbox control endpoint /__sandbox/');
+const clock = new FakeClock(Date.UTC(2026, 0, 5, 9));
+const s = sandboxSuite('sandbox control endpoint /__sandbox/', { clock });
 const test = s.test;
 
 async function control(method: string, name: string, body?: unknown): Promise<{ status: number; body: any }> {
@@ -61,9 +62,11 @@ test('GET/PUT /config: partial updates, validated', async () => {
     limits: { reads: 1000, writes: 60, windowMs: 60000, maxInFlight: 15, logins: 10, loginWindowMs: 300000 },
     latency: null,
     tokenIdleMs: 7200000,
+    tokenLifetimeMs: 86400000,
   });
   const after = (await control('PUT', 'config', { dialect: 'legacy', limits: { writes: 5 }, latency: { minMs: 1, maxMs: 3 } })).body;
   assert.equal([after.dialect, after.limits.writes, after.limits.reads, after.latency], ['legacy', 5, 1000, { minMs: 1, maxMs: 3 }]);
+  assert.equal((await control('PUT', 'config', { latency: null })).body.latency, null);
   assert.is((await s.api.get('/segment?id=1')).status, 200, 'legacy dialect is live');
   for (const bad of [{ dialect: 'old' }, { limits: { reads: 0 } }, { limits: { burst: 1 } }, { latency: { minMs: 5, maxMs: 1 } }, { colour: 1 }]) {
     const reply = await control('PUT', 'config', bad);

@@ -8,10 +8,10 @@ import { ApiError, type ErrorKind } from './api-error.js';
 import { COOKIE_NAME, tokenOf } from './auth.js';
 import { parseBody, redactSecrets, type ParsedBody } from './body.js';
 import type { SandboxCore } from './core.js';
-import { dbgInfo, errorEnvelope, httpStatusFor, okEnvelope } from './envelope.js';
+import { dbgInfo, errorEnvelope, httpStatusFor, okEnvelope } from './response-envelope.js';
 import { isObject } from './fields.js';
-import { findService, handlerFor, normalisePath } from './router.js';
-import type { Method } from './service.js';
+import { findService, handlerFor, normalizePath } from './router.js';
+import type { Method } from './service-handler.js';
 import type { FaultRule, JsonObject, RequestLogEntry } from './types.js';
 
 interface Exchange {
@@ -36,7 +36,7 @@ export async function handleApiRequest(
   signal: AbortSignal,
 ): Promise<void> {
   const method = req.method ?? 'GET';
-  const path = normalisePath(url.pathname);
+  const path = normalizePath(url.pathname);
   const query = Object.fromEntries(url.searchParams);
   const parsed = parseBody(text);
   const entry = core.requests.start({
@@ -88,7 +88,7 @@ export async function handleApiRequest(
     core.requests.count(kind === 'read' ? 'reads' : 'writes');
     entry.processed = true;
     if (!parsed.ok && (method === 'POST' || method === 'PUT')) throw ApiError.syntax(parsed.error);
-    const result = handler({ method: method as Method, query, body: parsed.ok ? parsed.value : null, user, store: core.store, now });
+    const result = handler({ method: method as Method, query, body: parsed.ok ? parsed.value : null, user, store: core.store, listings: core.listings, now });
     if (result.wrote) await persist(core);
     const body = result.bare ? { response: { status: 'OK', ...result.payload } } : okEnvelope(result.payload, result.outputTerm);
     answer(x, 200, body);

@@ -6,10 +6,17 @@
  */
 import { randomBytes } from 'node:crypto';
 import { ApiError } from './api-error.js';
-import { DEFAULT_MEMBER_ID } from './seed.js';
 import type { SandboxUser } from './types.js';
 
 export const COOKIE_NAME = 'HBFAPI_SESSID';
+
+/** authentication-service.md: a token stays valid 2 hours after the last call, and 24 hours after login at most. */
+export const DEFAULT_TOKEN_IDLE_MS = 2 * 60 * 60 * 1000;
+export const DEFAULT_TOKEN_LIFETIME_MS = 24 * 60 * 60 * 1000;
+
+/** The member of a user that names none. */
+export const DEFAULT_MEMBER_ID = 958;
+export const DEFAULT_USERS: SandboxUser[] = [{ username: 'sandbox', password: 'sandbox', memberId: DEFAULT_MEMBER_ID }];
 
 export interface SessionUser {
   username: string;

@@ -2,14 +2,15 @@
  * One sandbox's state and machinery, and the control surface over it. The HTTP server and the
  * `/__sandbox/` endpoint both drive this object, so in-process control and HTTP control are the same code.
  */
-import { Auth, type TokenTimes } from './auth.js';
-import { defaultConfig, patchConfig } from './config.js';
+import { Auth, DEFAULT_USERS, type TokenTimes } from './auth.js';
+import { ListingCache } from './listing-cache.js';
+import { defaultConfig, patchConfig } from './settings.js';
 import { Faults } from './faults.js';
 import { RateLimiter } from './limits.js';
 import { readStateFile, StateFile, stateProblem } from './persistence.js';
 import { Prng } from './random.js';
 import { RequestLog } from './request-log.js';
-import { DEFAULT_USERS, emptyState, freshState, membersFor } from './seed.js';
+import { emptyState, freshState, membersFor } from './seed.js';
 import { Store } from './store.js';
 import { systemClock } from './system-clock.js';
 import type {
@@ -30,6 +31,8 @@ import type {
 
 export class SandboxCore implements SandboxControl {
   readonly store = new Store();
+  /** Matching rows of recent listings, valid for the store version they were read at (listing.ts). */
+  readonly listings = new ListingCache();
   readonly auth: Auth;
   readonly limiter = new RateLimiter();
   readonly prng: Prng;
@@ -93,6 +96,7 @@ export class SandboxCore implements SandboxControl {
    */
   async reset(): Promise<void> {
     this.loadState(this.initialState());
+    this.listings.clear();
     this.requests.reset();
     this.limiter.clear();
     this.auth.clear();

@@ -4,12 +4,10 @@
  * advertiser with a mix of line items and a console-made pixel, so that imports and plans have something
  * realistic to find.
  */
+import { DEFAULT_MEMBER_ID } from './auth.js';
 import { FIRST_IDS } from './store.js';
 import { newAdvertiser, newLineItem, newMember, newPixel } from './records.js';
 import type { LineItemRecord, MemberRecord, SandboxState, SandboxUser } from './types.js';
-
-export const DEFAULT_MEMBER_ID = 958;
-export const DEFAULT_USERS: SandboxUser[] = [{ username: 'sandbox', password: 'sandbox', memberId: DEFAULT_MEMBER_ID }];
 
 /** Seed objects carry a fixed timestamp so that two fresh sandboxes hold identical state. */
 const SEEDED_AT = Date.UTC(2024, 0, 1);

@@ -19,7 +19,7 @@ import {
 import { candidates, listingMemo, listResponse, matchesSearch, matchesState, readIdList, readPaging, requireFoundIfSingle } from './listing.js';
 import { newSegment } from './records.js';
 import { advertiserFilter, advertiserForCreate, advertiserFromQuery, checkMemberQuery, findAdvertiser, findTarget } from './scope.js';
-import { bodyObject, deletedResponse, writtenResponse, type Service, type ServiceRequest } from './service.js';
+import { bodyObject, deletedResponse, writtenResponse, type Service, type ServiceRequest } from './service-handler.js';
 import type { JsonObject, SegmentRecord } from './types.js';
 
 const WRITABLE = new Set([

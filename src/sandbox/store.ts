@@ -4,7 +4,6 @@
  */
 import { Collection } from './collection.js';
 import { toInteger } from './fields.js';
-import { ListingCache } from './listing.js';
 import { canonicalPixels, newAdvertiser, newLineItem, newPixel, newSegment } from './records.js';
 import type {
   AdvertiserRecord,
@@ -28,8 +27,6 @@ export class Store {
   readonly pixels = new Collection<PixelRecord>((p) => p.advertiser_id);
   readonly lineItems = new Collection<LineItemRecord>((l) => l.advertiser_id);
   private readonly pixelUsers = new Map<number, Set<number>>();
-  /** Matching rows of recent listings (listing.ts), valid for the `version` they were read at. */
-  readonly listings = new ListingCache();
   private sequences: { segment: number; pixel: number; lineItem: number } = { ...FIRST_IDS };
 
   /** Changes whenever any collection changes (each one's version only grows, so their sum does too). */

@@ -2,6 +2,7 @@
 import { ApiError } from './api-error.js';
 import type { SessionUser } from './auth.js';
 import { has, isObject } from './fields.js';
+import type { ListingCache } from './listing-cache.js';
 import type { Store } from './store.js';
 import type { JsonObject } from './types.js';
 
@@ -14,6 +15,8 @@ export interface ServiceRequest {
   body: unknown;
   user: SessionUser;
   store: Store;
+  /** Recent listings' matching rows, shared by the pages of one listing. */
+  listings: ListingCache;
   now: number;
 }
 

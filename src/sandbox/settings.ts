@@ -1,24 +1,12 @@
-/** The runtime settings: defaults, and checking a patch before it is applied. */
+/** The runtime settings: what `PUT /__sandbox/config` changes, and checking a patch before it is applied. */
+import { DEFAULT_TOKEN_IDLE_MS, DEFAULT_TOKEN_LIFETIME_MS } from './auth.js';
+import { DEFAULT_SANDBOX_LIMITS } from './limits.js';
 import type { SandboxConfig, SandboxLimits } from './types.js';
-
-/** 1000 reads and 60 writes per minute as in Xandr's documented 429 example; 15 in flight; 10 logins per 5 min. */
-export const DEFAULT_LIMITS: SandboxLimits = {
-  reads: 1000,
-  writes: 60,
-  windowMs: 60_000,
-  maxInFlight: 15,
-  logins: 10,
-  loginWindowMs: 300_000,
-};
-
-/** authentication-service.md: a token stays valid 2 hours after the last call, and 24 hours after login at most. */
-export const DEFAULT_TOKEN_IDLE_MS = 2 * 60 * 60 * 1000;
-export const DEFAULT_TOKEN_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
 export function defaultConfig(): SandboxConfig {
   return {
     dialect: 'modern',
-    limits: { ...DEFAULT_LIMITS },
+    limits: { ...DEFAULT_SANDBOX_LIMITS },
     latency: null,
     tokenIdleMs: DEFAULT_TOKEN_IDLE_MS,
     tokenLifetimeMs: DEFAULT_TOKEN_LIFETIME_MS,
@@ -40,7 +28,7 @@ export function patchConfig(config: SandboxConfig, patch: unknown): SandboxConfi
   if (p.limits !== undefined) {
     if (typeof p.limits !== 'object' || p.limits === null) throw new TypeError(`'limits' must be an object`);
     for (const [key, value] of Object.entries(p.limits)) {
-      if (!(key in DEFAULT_LIMITS)) throw new TypeError(`unknown limit '${key}'`);
+      if (!(key in DEFAULT_SANDBOX_LIMITS)) throw new TypeError(`unknown limit '${key}'`);
       if (value === undefined) continue;
       next.limits[key as keyof SandboxLimits] = positiveInteger(`limits.${key}`, value);
     }

@@ -19,6 +19,7 @@ Options:
   --max-in-flight N     concurrent requests per user (default 15)
   --token-idle SECONDS  idle time after which a token expires (default 7200)
   --token-lifetime SECONDS  time after login at which a token expires however it is used (default 86400)
+  --ignore-modified-filter  ignore min_/max_last_modified on GET, as a service without the filter would
   --latency MS|MIN-MAX  added to every API request
   --fail-rate R         fraction (0..1) of API requests answered with --fail-status (default 503)
   --fail-status S       status for --fail-rate
@@ -63,6 +64,7 @@ export function sandboxOptions(argv: string[]): SandboxOptions {
       'max-in-flight': { type: 'string' },
       'token-idle': { type: 'string' },
       'token-lifetime': { type: 'string' },
+      'ignore-modified-filter': { type: 'boolean' },
       latency: { type: 'string' },
       'fail-rate': { type: 'string' },
       'fail-status': { type: 'string' },
@@ -94,6 +96,7 @@ export function sandboxOptions(argv: string[]): SandboxOptions {
   if (idle !== undefined) options.tokenIdleMs = idle * 1000;
   const lifetime = integer('token-lifetime', values['token-lifetime'], 1);
   if (lifetime !== undefined) options.tokenLifetimeMs = lifetime * 1000;
+  if (values['ignore-modified-filter']) options.ignoreModifiedFilter = true;
   if (values.latency !== undefined) options.latency = parseLatency(values.latency);
   const seed = integer('seed', values.seed, 0, 2 ** 32 - 1);
   if (seed !== undefined) options.seed = seed;

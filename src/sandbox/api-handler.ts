@@ -88,7 +88,7 @@ export async function handleApiRequest(
     core.requests.count(kind === 'read' ? 'reads' : 'writes');
     entry.processed = true;
     if (!parsed.ok && (method === 'POST' || method === 'PUT')) throw ApiError.syntax(parsed.error);
-    const result = handler({ method: method as Method, query, body: parsed.ok ? parsed.value : null, user, store: core.store, listings: core.listings, now });
+    const result = handler({ method: method as Method, query, body: parsed.ok ? parsed.value : null, user, store: core.store, listings: core.listings, settings: core.settings, now });
     if (result.wrote) await persist(core);
     const body = result.bare ? { response: { status: 'OK', ...result.payload } } : okEnvelope(result.payload, result.outputTerm);
     answer(x, 200, body);

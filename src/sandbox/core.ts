@@ -57,6 +57,7 @@ export class SandboxCore implements SandboxControl {
       ...(options.latency !== undefined && { latency: options.latency }),
       ...(options.tokenIdleMs !== undefined && { tokenIdleMs: options.tokenIdleMs }),
       ...(options.tokenLifetimeMs !== undefined && { tokenLifetimeMs: options.tokenLifetimeMs }),
+      ...(options.ignoreModifiedFilter !== undefined && { ignoreModifiedFilter: options.ignoreModifiedFilter }),
     });
     this.settings = this.startConfig;
     this.startSeed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
@@ -148,7 +149,7 @@ export class SandboxCore implements SandboxControl {
       }
       if (!Array.isArray(list)) throw new TypeError(`'${key}' must be an array`);
     }
-    const result = this.store.upsert(objects, this.clock.now());
+    const { result } = this.store.upsert(objects, this.clock.now());
     await this.persist();
     return result;
   }

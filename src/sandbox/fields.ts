@@ -141,6 +141,26 @@ export function readPiggybackPixels(object: JsonObject, key: string): PiggybackP
   });
 }
 
+/**
+ * A timestamp in a query string, as Xandr's filters take it: `YYYY-MM-DD+HH:MM:SS` (api-semantics.md "Filter
+ * by min and max values"), with `+`, a space (a decoded `+` or `%20`) or `T` between date and time, or a date
+ * alone (midnight), as the change log's `min_timestamp` is documented. The canonical "YYYY-MM-DD HH:MM:SS",
+ * which compares correctly as a string; SYNTAX naming the parameter otherwise.
+ */
+export function readQueryTimestamp(text: string, key: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})(?:[ +T](\d{2}):(\d{2}):(\d{2}))?$/.exec(text.trim());
+  if (match) {
+    const [y, mo, d, h = 0, mi = 0, s = 0] = match.slice(1).map((part) => (part === undefined ? undefined : Number(part))) as number[];
+    const ms = Date.UTC(y!, mo! - 1, d!, h, mi, s);
+    const back = new Date(ms);
+    const valid =
+      back.getUTCFullYear() === y && back.getUTCMonth() === mo! - 1 && back.getUTCDate() === d && back.getUTCHours() === h &&
+      back.getUTCMinutes() === mi && back.getUTCSeconds() === s;
+    if (valid) return formatTimestamp(ms);
+  }
+  throw ApiError.syntax(`'${key}' must be a timestamp YYYY-MM-DD+HH:MM:SS (got ${show(text)})`);
+}
+
 /** Xandr's timestamp format, UTC: "YYYY-MM-DD HH:MM:SS". */
 export function formatTimestamp(ms: number): string {
   return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');

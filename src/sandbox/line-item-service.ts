@@ -6,6 +6,7 @@
 import { ApiError } from './api-error.js';
 import { formatTimestamp, has, readEnum, readId, readNumber, readString, rejectUnknownFields } from './fields.js';
 import { checkPixels, mergePixels, readPixelInputs, renderPixels, type PixelInput } from './line-item-pixels.js';
+import { modifiedFilter } from './last-modified-filter.js';
 import { candidates, listingMemo, listResponse, matchesSearch, matchesState, readIdList, readPaging, requireFoundIfSingle } from './listing.js';
 import { newLineItem } from './records.js';
 import { advertiserFilter, advertiserForCreate, advertiserFromQuery, findTarget } from './scope.js';
@@ -124,6 +125,7 @@ export const lineItemService: Service = {
   GET(request) {
     const { query, store, user } = request;
     const byAdvertiser = advertiserFilter(request);
+    const modified = modifiedFilter(request);
     const code = query.code?.toLowerCase();
     const response = listResponse({
       key: 'line-items',
@@ -133,7 +135,8 @@ export const lineItemService: Service = {
         (!byAdvertiser || byAdvertiser(li.advertiser_id)) &&
         (code === undefined || (typeof li.code === 'string' && li.code.toLowerCase() === code)) &&
         matchesSearch(query.search, li.id, li.name, li.code) &&
-        matchesState(query.state, li.state),
+        matchesState(query.state, li.state) &&
+        (!modified || modified(li)),
       render: (li) => renderLineItem(store, li),
       paging: readPaging(query),
       memo: listingMemo(request, 'line-item'),

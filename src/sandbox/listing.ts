@@ -81,8 +81,9 @@ export interface ListingMemo {
 }
 
 /**
- * The memo for a GET that lists a whole collection: keyed by service, member and every filter but the
- * paging, valid for the store's current version (any write changes it). An `?id=` list is not memoised.
+ * The memo for a GET that lists a whole collection: keyed by service, member, every filter but the paging
+ * and the settings that change what a filter means, valid for the store's current version (any write
+ * changes it). An `?id=` list is not memoised.
  */
 export function listingMemo(request: ServiceRequest, service: string): ListingMemo | undefined {
   const { query } = request;
@@ -90,7 +91,12 @@ export function listingMemo(request: ServiceRequest, service: string): ListingMe
   const filters = Object.entries(query)
     .filter(([name]) => name !== 'start_element' && name !== 'num_elements')
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return { cache: request.listings, key: `${service}\u0000${request.user.memberId}\u0000${JSON.stringify(filters)}`, version: request.store.version };
+  const ignoring = request.settings.ignoreModifiedFilter ? 'ignore-modified' : '';
+  return {
+    cache: request.listings,
+    key: `${service}\u0000${request.user.memberId}\u0000${ignoring}\u0000${JSON.stringify(filters)}`,
+    version: request.store.version,
+  };
 }
 
 /** Candidates for a read: the listed ids, or the whole collection (an array: the hot path of a listing). */

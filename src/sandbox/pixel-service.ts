@@ -17,6 +17,7 @@ import {
   rejectUnknownFields,
   toInteger,
 } from './fields.js';
+import { modifiedFilter } from './last-modified-filter.js';
 import { candidates, listingMemo, listResponse, matchesSearch, matchesState, readIdList, readPaging, requireFoundIfSingle } from './listing.js';
 import { newPixel } from './records.js';
 import { advertiserFilter, advertiserForCreate, advertiserFromQuery, findTarget } from './scope.js';
@@ -105,6 +106,7 @@ export const pixelService: Service = {
   GET(request) {
     const { query, store, user } = request;
     const byAdvertiser = advertiserFilter(request);
+    const modified = modifiedFilter(request);
     const response = listResponse({
       key: 'pixels',
       rows: candidates(readIdList(query), (id) => store.pixels.get(id), () => store.pixels.values()),
@@ -113,7 +115,8 @@ export const pixelService: Service = {
         (!byAdvertiser || byAdvertiser(p.advertiser_id)) &&
         (query.code === undefined || p.code === query.code) &&
         matchesSearch(query.search, p.id, p.name, p.code) &&
-        matchesState(query.state, p.state),
+        matchesState(query.state, p.state) &&
+        (!modified || modified(p)),
       render: (p) => renderPixel(store, p),
       paging: readPaging(query),
       memo: listingMemo(request, 'pixel'),

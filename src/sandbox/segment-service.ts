@@ -16,6 +16,7 @@ import {
   rejectUnknownFields,
   formatTimestamp,
 } from './fields.js';
+import { modifiedFilter } from './last-modified-filter.js';
 import { candidates, listingMemo, listResponse, matchesSearch, matchesState, readIdList, readPaging, requireFoundIfSingle } from './listing.js';
 import { newSegment } from './records.js';
 import { advertiserFilter, advertiserForCreate, advertiserFromQuery, checkMemberQuery, findAdvertiser, findTarget } from './scope.js';
@@ -118,6 +119,7 @@ export const segmentService: Service = {
     const { query, store, user } = request;
     const ids = readIdList(query);
     const byAdvertiser = advertiserFilter(request);
+    const modified = modifiedFilter(request);
     const response = listResponse({
       key: 'segments',
       rows: candidates(ids, (id) => store.segments.get(id), () => store.segments.values()),
@@ -126,7 +128,8 @@ export const segmentService: Service = {
         (!byAdvertiser || byAdvertiser(s.advertiser_id)) &&
         (query.code === undefined || s.code === query.code) &&
         matchesSearch(query.search, s.id, s.short_name, s.code) &&
-        matchesState(query.state, s.state),
+        matchesState(query.state, s.state) &&
+        (!modified || modified(s)),
       render,
       paging: readPaging(query),
       memo: listingMemo(request, 'segment'),

@@ -4,7 +4,7 @@ import type { SessionUser } from './auth.js';
 import { has, isObject } from './fields.js';
 import type { ListingCache } from './listing-cache.js';
 import type { Store } from './store.js';
-import type { JsonObject } from './types.js';
+import type { JsonObject, SandboxConfig } from './types.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -17,6 +17,8 @@ export interface ServiceRequest {
   store: Store;
   /** Recent listings' matching rows, shared by the pages of one listing. */
   listings: ListingCache;
+  /** The live settings (read only). */
+  settings: SandboxConfig;
   now: number;
 }
 

@@ -3,6 +3,8 @@ import { DEFAULT_TOKEN_IDLE_MS, DEFAULT_TOKEN_LIFETIME_MS } from './auth.js';
 import { DEFAULT_SANDBOX_LIMITS } from './limits.js';
 import type { SandboxConfig, SandboxLimits } from './types.js';
 
+const KEYS = ['dialect', 'limits', 'latency', 'tokenIdleMs', 'tokenLifetimeMs', 'ignoreModifiedFilter'];
+
 export function defaultConfig(): SandboxConfig {
   return {
     dialect: 'modern',
@@ -10,6 +12,7 @@ export function defaultConfig(): SandboxConfig {
     latency: null,
     tokenIdleMs: DEFAULT_TOKEN_IDLE_MS,
     tokenLifetimeMs: DEFAULT_TOKEN_LIFETIME_MS,
+    ignoreModifiedFilter: false,
   };
 }
 
@@ -18,7 +21,7 @@ export function patchConfig(config: SandboxConfig, patch: unknown): SandboxConfi
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new TypeError('config must be a JSON object');
   const p = patch as Record<string, unknown>;
   for (const key of Object.keys(p)) {
-    if (!['dialect', 'limits', 'latency', 'tokenIdleMs', 'tokenLifetimeMs'].includes(key)) throw new TypeError(`unknown config key '${key}'`);
+    if (!KEYS.includes(key)) throw new TypeError(`unknown config key '${key}' (expected ${KEYS.join(', ')})`);
   }
   const next: SandboxConfig = { ...config, limits: { ...config.limits } };
   if (p.dialect !== undefined) {
@@ -46,7 +49,13 @@ export function patchConfig(config: SandboxConfig, patch: unknown): SandboxConfi
   }
   if (p.tokenIdleMs !== undefined) next.tokenIdleMs = nonNegativeInteger('tokenIdleMs', p.tokenIdleMs);
   if (p.tokenLifetimeMs !== undefined) next.tokenLifetimeMs = nonNegativeInteger('tokenLifetimeMs', p.tokenLifetimeMs);
+  if (p.ignoreModifiedFilter !== undefined) next.ignoreModifiedFilter = boolean('ignoreModifiedFilter', p.ignoreModifiedFilter);
   return next;
+}
+
+function boolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`'${name}' must be true or false`);
+  return value;
 }
 
 function positiveInteger(name: string, value: unknown): number {

@@ -3,7 +3,8 @@
  * reverse index "pixel -> line items using it" (a pixel's read-only `line_items`, and the delete check).
  */
 import { Collection } from './collection.js';
-import { toInteger } from './fields.js';
+import { changedFields } from './field-changes.js';
+import { formatTimestamp, has, toInteger } from './fields.js';
 import { canonicalPixels, newAdvertiser, newLineItem, newPixel, newSegment } from './records.js';
 import type {
   AdvertiserRecord,
@@ -18,6 +19,13 @@ import type {
 } from './types.js';
 
 /** Where ids start: pixels at 12345 so that the seed article's line-item PUT (pixel 12345) works verbatim. */
+/** One object an upsert created or changed: before (null when new) and after. */
+export interface UpsertChange {
+  service: 'segment' | 'pixel' | 'line-item' | 'profile';
+  before: JsonObject | null;
+  after: JsonObject;
+}
+
 export const FIRST_IDS = { segment: 1_000_001, pixel: 12_345, lineItem: 9_001 } as const;
 
 export class Store {
@@ -117,41 +125,69 @@ export class Store {
 
   /**
    * Raw objects by id, without validation: an existing object gets the given fields merged over it, a new
-   * one starts from the defaults a POST would give. For tests' out-of-band changes and bulk seeding.
+   * one starts from the defaults a POST would give. For tests' out-of-band ("console") changes and bulk
+   * seeding. An object that the upsert changes gets `last_modified` = now, unless the raw object sets it;
+   * one that it leaves as it was is not touched. Returns the changes, for the change log.
    */
-  upsert(objects: SandboxObjects, now: number): UpsertResult {
+  upsert(objects: SandboxObjects, now: number): { result: UpsertResult; changes: UpsertChange[] } {
     const result: UpsertResult = { advertisers: 0, segments: 0, pixels: 0, lineItems: 0 };
+    const changes: UpsertChange[] = [];
+    const merge = <T extends JsonObject & { id: number }>(base: T, existing: T | undefined, raw: JsonObject, fix: (merged: T) => void): T | null => {
+      const merged = { ...base, ...raw, id: base.id } as T;
+      fix(merged);
+      const fields = changedFields(existing ?? null, merged);
+      if (existing && fields.length === 0) return null;
+      if (!has(raw, 'last_modified')) (merged as JsonObject).last_modified = formatTimestamp(now);
+      return merged;
+    };
     for (const raw of objects.advertisers ?? []) {
       const id = rawId(raw, 'advertisers');
-      const memberId = toInteger(raw.member_id) ?? this.defaultMemberId();
-      this.advertisers.set({ ...(this.advertisers.get(id) ?? newAdvertiser(id, memberId, now)), ...raw, id });
+      const existing = this.advertisers.get(id);
+      const base = existing ?? newAdvertiser(id, toInteger(raw.member_id) ?? this.defaultMemberId(), now);
+      const merged = merge(base, existing, raw, () => undefined);
+      if (merged) this.advertisers.set(merged);
       result.advertisers++;
     }
     for (const raw of objects.segments ?? []) {
       const id = rawId(raw, 'segments');
-      const memberId = toInteger(raw.member_id) ?? this.defaultMemberId();
-      this.segments.set({ ...(this.segments.get(id) ?? newSegment(id, memberId, now)), ...raw, id });
+      const existing = this.segments.get(id);
+      const base = existing ?? newSegment(id, toInteger(raw.member_id) ?? this.defaultMemberId(), now);
+      const merged = merge(base, existing, raw, () => undefined);
+      if (merged) {
+        this.segments.set(merged);
+        changes.push({ service: 'segment', before: existing ?? null, after: merged });
+      }
       result.segments++;
     }
     for (const raw of objects.pixels ?? []) {
       const id = rawId(raw, 'pixels');
-      const base = this.pixels.get(id) ?? newPixel(id, toInteger(raw.advertiser_id) ?? 0, 0, now);
-      const merged = { ...base, ...raw, id } as PixelRecord;
-      merged.member_id = toInteger(raw.member_id) ?? this.memberOfAdvertiser(merged.advertiser_id) ?? base.member_id;
-      this.pixels.set(merged);
+      const existing = this.pixels.get(id);
+      const base = existing ?? newPixel(id, toInteger(raw.advertiser_id) ?? 0, 0, now);
+      const merged = merge(base, existing, raw, (p) => {
+        p.member_id = toInteger(raw.member_id) ?? this.memberOfAdvertiser(p.advertiser_id) ?? base.member_id;
+      });
+      if (merged) {
+        this.pixels.set(merged);
+        changes.push({ service: 'pixel', before: existing ?? null, after: merged });
+      }
       result.pixels++;
     }
     for (const raw of objects.lineItems ?? []) {
       const id = rawId(raw, 'lineItems');
-      const base = this.lineItems.get(id) ?? newLineItem(id, toInteger(raw.advertiser_id) ?? 0, 0, now);
-      const merged = { ...base, ...raw, id } as LineItemRecord;
-      merged.member_id = toInteger(raw.member_id) ?? this.memberOfAdvertiser(merged.advertiser_id) ?? base.member_id;
-      merged.pixels = canonicalPixels(merged.pixels);
-      this.putLineItem(merged);
+      const existing = this.lineItems.get(id);
+      const base = existing ?? newLineItem(id, toInteger(raw.advertiser_id) ?? 0, 0, now);
+      const merged = merge(base, existing, raw, (li) => {
+        li.member_id = toInteger(raw.member_id) ?? this.memberOfAdvertiser(li.advertiser_id) ?? base.member_id;
+        li.pixels = canonicalPixels(li.pixels);
+      });
+      if (merged) {
+        this.putLineItem(merged);
+        changes.push({ service: 'line-item', before: existing ?? null, after: merged });
+      }
       result.lineItems++;
     }
     this.bumpSequences();
-    return result;
+    return { result, changes };
   }
 
   private memberOfAdvertiser(advertiserId: unknown): number | undefined {

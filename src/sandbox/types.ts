@@ -53,6 +53,11 @@ export interface SandboxConfig {
   tokenIdleMs: number;
   /** A token expires this long after its login, however recently it was used. */
   tokenLifetimeMs: number;
+  /**
+   * Silently ignore `min_`/`max_`/`nmin_`/`nmax_last_modified` on GET, as a Xandr service that does not
+   * support the filter would, so that clients can test their fallback.
+   */
+  ignoreModifiedFilter: boolean;
 }
 
 export interface SandboxConfigPatch {
@@ -61,6 +66,7 @@ export interface SandboxConfigPatch {
   latency?: LatencyRange | null;
   tokenIdleMs?: number;
   tokenLifetimeMs?: number;
+  ignoreModifiedFilter?: boolean;
 }
 
 export type FaultAction = 'error' | 'reset' | 'lose' | 'throttle' | 'delay';
@@ -251,6 +257,7 @@ export interface SandboxOptions {
   limits?: Partial<SandboxLimits>;
   tokenIdleMs?: number;
   tokenLifetimeMs?: number;
+  ignoreModifiedFilter?: boolean;
   latency?: LatencyRange;
   faults?: FaultRule[];
   seed?: number;

@@ -7,7 +7,7 @@ import { ListingCache } from './listing-cache.js';
 import { defaultConfig, patchConfig } from './settings.js';
 import { Faults } from './faults.js';
 import { RateLimiter } from './limits.js';
-import { readStateFile, StateFile, stateProblem } from './persistence.js';
+import { currentState, readStateFile, StateFile, stateProblem, type StoredState } from './persistence.js';
 import { Prng } from './random.js';
 import { RequestLog } from './request-log.js';
 import { emptyState, freshState, membersFor } from './seed.js';
@@ -137,15 +137,15 @@ export class SandboxCore implements SandboxControl {
   async load(state: SandboxState): Promise<void> {
     const problem = stateProblem(state);
     if (problem) throw new TypeError(`not a sandbox state: ${problem}`);
-    this.loadState(state);
+    this.loadState(currentState(state as unknown as StoredState));
     await this.persist();
   }
 
   async upsert(objects: SandboxObjects): Promise<UpsertResult> {
     if (typeof objects !== 'object' || objects === null || Array.isArray(objects)) throw new TypeError('objects must be a JSON object');
     for (const [key, list] of Object.entries(objects)) {
-      if (!['advertisers', 'segments', 'pixels', 'lineItems'].includes(key)) {
-        throw new TypeError(`unknown object list '${key}' (expected advertisers, segments, pixels, lineItems)`);
+      if (!['advertisers', 'segments', 'pixels', 'lineItems', 'profiles'].includes(key)) {
+        throw new TypeError(`unknown object list '${key}' (expected advertisers, segments, pixels, lineItems, profiles)`);
       }
       if (!Array.isArray(list)) throw new TypeError(`'${key}' must be an array`);
     }

@@ -73,25 +73,29 @@ export function readString(object: JsonObject, key: string, rule: StringRule = {
   return value;
 }
 
-export function readEnum<T extends string>(object: JsonObject, key: string, allowed: readonly T[], nullable = false): T | null {
+/** `where` names the object the field is in (e.g. "segment_targets[2]"), for the error text. */
+export function readEnum<T extends string>(object: JsonObject, key: string, allowed: readonly T[], nullable = false, where?: string): T | null {
   const value = object[key];
   if (value === null && nullable) return null;
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-  throw ApiError.syntax(`'${key}' must be one of ${allowed.join(', ')}${nullable ? ' or null' : ''} (got ${show(value)})`);
+  throw ApiError.syntax(`'${where ? `${where}.` : ''}${key}' must be one of ${allowed.join(', ')}${nullable ? ' or null' : ''} (got ${show(value)})`);
 }
 
 interface NumberRule {
   min?: number;
   max?: number;
   nullable?: boolean;
+  /** The object the field is in, for the error text. */
+  where?: string;
 }
 
 export function readInteger(object: JsonObject, key: string, rule: NumberRule = {}): number | null {
   const value = object[key];
   if (value === null && rule.nullable) return null;
   const n = toInteger(value);
-  if (n === undefined) throw ApiError.syntax(`'${key}' must be an integer${rule.nullable ? ' or null' : ''} (got ${show(value)})`);
-  checkRange(key, n, rule);
+  const name = rule.where ? `${rule.where}.${key}` : key;
+  if (n === undefined) throw ApiError.syntax(`'${name}' must be an integer${rule.nullable ? ' or null' : ''} (got ${show(value)})`);
+  checkRange(name, n, rule);
   return n;
 }
 

@@ -2,12 +2,13 @@
 import { ApiError } from './api-error.js';
 import { lineItemService } from './line-item-service.js';
 import { pixelService } from './pixel-service.js';
+import { profileService } from './profile-service.js';
 import { advertiserService, memberService } from './read-services.js';
 import { segmentService } from './segment-service.js';
 import type { Handler, Method, Service } from './service-handler.js';
 
 const SERVICES = new Map<string, Service>(
-  [segmentService, pixelService, lineItemService, advertiserService, memberService].map((s) => [`/${s.name}`, s]),
+  [segmentService, pixelService, lineItemService, profileService, advertiserService, memberService].map((s) => [`/${s.name}`, s]),
 );
 
 /** "/segment/" and "/segment" are the same service. */

@@ -6,7 +6,7 @@
  */
 import { DEFAULT_MEMBER_ID } from './auth.js';
 import { FIRST_IDS } from './store.js';
-import { newAdvertiser, newLineItem, newMember, newPixel } from './records.js';
+import { newAdvertiser, newLineItem, newMember, newPixel, newProfile } from './records.js';
 import type { LineItemRecord, MemberRecord, SandboxState, SandboxUser } from './types.js';
 
 /** Seed objects carry a fixed timestamp so that two fresh sandboxes hold identical state. */
@@ -21,13 +21,14 @@ export function membersFor(users: SandboxUser[]): MemberRecord[] {
 export function emptyState(users: SandboxUser[]): SandboxState {
   return {
     format: 'xandr-sync-sandbox',
-    version: 1,
+    version: 2,
     sequences: { ...FIRST_IDS },
     members: membersFor(users),
     advertisers: [],
     segments: [],
     pixels: [],
     lineItems: [],
+    profiles: [],
   };
 }
 
@@ -40,13 +41,23 @@ export function freshState(users: SandboxUser[]): SandboxState {
     { ...newAdvertiser(5678, m, SEEDED_AT), name: 'Acme Outdoor', code: 'acme-outdoor' },
   ];
   state.pixels = [{ ...newPixel(777, 5678, m, SEEDED_AT), name: 'Acme Legacy Checkout', trigger_type: 'click' }];
+  // Line item 206 has a profile without segment targeting (205 has none), so both "create the targeting" and
+  // "fill in an existing profile" can be demonstrated.
+  state.profiles = [{ ...newProfile(7206, 1234, m, SEEDED_AT), description: 'Seed Augmented Line Item targeting' }];
   const lineItem = (id: number, advertiserId: number, fields: Partial<LineItemRecord>): LineItemRecord => ({
     ...newLineItem(id, advertiserId, m, SEEDED_AT),
     ...fields,
   });
   state.lineItems = [
     lineItem(205, 1234, { name: 'Seed Line Item', line_item_type: 'standard_v1', revenue_type: 'cpa', revenue_value: 0 }),
-    lineItem(206, 1234, { name: 'Seed Augmented Line Item', code: 'seed-ali', line_item_type: 'standard_v2', revenue_type: 'cpm', revenue_value: 2.5 }),
+    lineItem(206, 1234, {
+      name: 'Seed Augmented Line Item',
+      code: 'seed-ali',
+      line_item_type: 'standard_v2',
+      revenue_type: 'cpm',
+      revenue_value: 2.5,
+      profile_id: 7206,
+    }),
     lineItem(501, 5678, { name: 'Acme Spring Prospecting', code: 'acme-spring', revenue_type: 'cpa', revenue_value: 0 }),
     lineItem(502, 5678, { name: 'Acme Retargeting', code: 'acme-retargeting', line_item_type: 'standard_v2', revenue_type: 'cpm', revenue_value: 4 }),
     lineItem(503, 5678, {

@@ -1,17 +1,27 @@
 /**
- * The sandbox's data: members, advertisers, segments, pixels and line items, plus the id sequences and the
- * reverse index "pixel -> line items using it" (a pixel's read-only `line_items`, and the delete check).
+ * The sandbox's data: members, advertisers, segments, pixels, line items and profiles, plus the id sequences
+ * and the reverse index "pixel -> line items using it" (a pixel's read-only `line_items`, and the delete check).
  */
 import { Collection } from './collection.js';
 import { changedFields } from './field-changes.js';
 import { formatTimestamp, has, toInteger } from './fields.js';
-import { canonicalPixels, newAdvertiser, newLineItem, newPixel, newSegment } from './records.js';
+import {
+  canonicalPixels,
+  canonicalSegmentGroups,
+  canonicalSegmentTargets,
+  newAdvertiser,
+  newLineItem,
+  newPixel,
+  newProfile,
+  newSegment,
+} from './records.js';
 import type {
   AdvertiserRecord,
   JsonObject,
   LineItemRecord,
   MemberRecord,
   PixelRecord,
+  ProfileRecord,
   SandboxObjects,
   SandboxState,
   SegmentRecord,
@@ -26,7 +36,7 @@ export interface UpsertChange {
   after: JsonObject;
 }
 
-export const FIRST_IDS = { segment: 1_000_001, pixel: 12_345, lineItem: 9_001 } as const;
+export const FIRST_IDS = { segment: 1_000_001, pixel: 12_345, lineItem: 9_001, profile: 8_001 } as const;
 
 export class Store {
   readonly members = new Map<number, MemberRecord>();
@@ -34,12 +44,13 @@ export class Store {
   readonly segments = new Collection<SegmentRecord>((s) => s.member_id);
   readonly pixels = new Collection<PixelRecord>((p) => p.advertiser_id);
   readonly lineItems = new Collection<LineItemRecord>((l) => l.advertiser_id);
+  readonly profiles = new Collection<ProfileRecord>((p) => p.advertiser_id);
   private readonly pixelUsers = new Map<number, Set<number>>();
-  private sequences: { segment: number; pixel: number; lineItem: number } = { ...FIRST_IDS };
+  private sequences: SandboxState['sequences'] = { ...FIRST_IDS };
 
   /** Changes whenever any collection changes (each one's version only grows, so their sum does too). */
   get version(): number {
-    return this.advertisers.version + this.segments.version + this.pixels.version + this.lineItems.version;
+    return this.advertisers.version + this.segments.version + this.pixels.version + this.lineItems.version + this.profiles.version;
   }
 
   nextId(kind: keyof typeof FIRST_IDS): number {
@@ -83,6 +94,7 @@ export class Store {
     this.segments.clear();
     this.pixels.clear();
     this.lineItems.clear();
+    this.profiles.clear();
     this.pixelUsers.clear();
     this.sequences = { ...FIRST_IDS };
   }
@@ -100,17 +112,18 @@ export class Store {
   private view(): SandboxState {
     return {
       format: 'xandr-sync-sandbox',
-      version: 1,
+      version: 2,
       sequences: { ...this.sequences },
       members: [...this.members.values()],
       advertisers: [...this.advertisers.values()],
       segments: [...this.segments.values()],
       pixels: [...this.pixels.values()],
       lineItems: [...this.lineItems.values()],
+      profiles: [...this.profiles.values()],
     };
   }
 
-  /** Replaces everything with `state` (already checked by assertState). */
+  /** Replaces everything with `state` (already checked and upgraded by persistence.ts). */
   load(state: SandboxState): void {
     this.clear();
     const copy = structuredClone(state);
@@ -119,6 +132,7 @@ export class Store {
     for (const segment of copy.segments) this.segments.set(segment);
     for (const pixel of copy.pixels) this.pixels.set(pixel);
     for (const lineItem of copy.lineItems) this.putLineItem({ ...lineItem, pixels: canonicalPixels(lineItem.pixels) });
+    for (const profile of copy.profiles) this.profiles.set(profile);
     this.sequences = { ...FIRST_IDS, ...copy.sequences };
     this.bumpSequences();
   }
@@ -130,7 +144,7 @@ export class Store {
    * one that it leaves as it was is not touched. Returns the changes, for the change log.
    */
   upsert(objects: SandboxObjects, now: number): { result: UpsertResult; changes: UpsertChange[] } {
-    const result: UpsertResult = { advertisers: 0, segments: 0, pixels: 0, lineItems: 0 };
+    const result: UpsertResult = { advertisers: 0, segments: 0, pixels: 0, lineItems: 0, profiles: 0 };
     const changes: UpsertChange[] = [];
     const merge = <T extends JsonObject & { id: number }>(base: T, existing: T | undefined, raw: JsonObject, fix: (merged: T) => void): T | null => {
       const merged = { ...base, ...raw, id: base.id } as T;
@@ -165,6 +179,9 @@ export class Store {
       const base = existing ?? newPixel(id, toInteger(raw.advertiser_id) ?? 0, 0, now);
       const merged = merge(base, existing, raw, (p) => {
         p.member_id = toInteger(raw.member_id) ?? this.memberOfAdvertiser(p.advertiser_id) ?? base.member_id;
+        p.segment_targets = canonicalSegmentTargets(p.segment_targets);
+        p.segment_group_targets = canonicalSegmentGroups(p.segment_group_targets);
+        p.is_archived = p.is_archived === true;
       });
       if (merged) {
         this.pixels.set(merged);
@@ -186,6 +203,22 @@ export class Store {
       }
       result.lineItems++;
     }
+    for (const raw of objects.profiles ?? []) {
+      const id = rawId(raw, 'profiles');
+      const existing = this.profiles.get(id);
+      const base = existing ?? newProfile(id, toInteger(raw.advertiser_id) ?? 0, 0, now);
+      const merged = merge(base, existing, raw, (p) => {
+        p.member_id = toInteger(raw.member_id) ?? this.memberOfAdvertiser(p.advertiser_id) ?? base.member_id;
+        p.segment_targets = canonicalSegmentTargets(p.segment_targets);
+        p.segment_group_targets = canonicalSegmentGroups(p.segment_group_targets);
+        p.is_archived = p.is_archived === true;
+      });
+      if (merged) {
+        this.profiles.set(merged);
+        changes.push({ service: 'profile', before: existing ?? null, after: merged });
+      }
+      result.profiles++;
+    }
     this.bumpSequences();
     return { result, changes };
   }
@@ -200,6 +233,7 @@ export class Store {
     this.sequences.segment = Math.max(this.sequences.segment, this.segments.maxId() + 1);
     this.sequences.pixel = Math.max(this.sequences.pixel, this.pixels.maxId() + 1);
     this.sequences.lineItem = Math.max(this.sequences.lineItem, this.lineItems.maxId() + 1);
+    this.sequences.profile = Math.max(this.sequences.profile, this.profiles.maxId() + 1);
   }
 }
 

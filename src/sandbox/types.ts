@@ -201,17 +201,47 @@ export interface LineItemRecord extends JsonObject {
   pixels: LineItemPixel[] | null;
 }
 
+/** One segment a profile targets, as stored (`code`, `name` and `deleted` are filled from the segment on output). */
+export interface ProfileSegment {
+  id: number;
+  action: 'include' | 'exclude';
+  start_minutes: number | null;
+  expire_minutes: number | null;
+  other_equals: string | number | null;
+  other_less: number | null;
+  other_greater: number | null;
+  other_in_list: (string | number)[] | null;
+}
+
+export interface ProfileSegmentGroup {
+  boolean_operator: 'and' | 'or';
+  segments: ProfileSegment[];
+}
+
+export interface ProfileRecord extends JsonObject {
+  id: number;
+  member_id: number;
+  advertiser_id: number;
+  code: string | null;
+  segment_boolean_operator: 'and' | 'or';
+  segment_targets: ProfileSegment[] | null;
+  segment_group_targets: ProfileSegmentGroup[] | null;
+  is_archived: boolean;
+}
+
 /** The whole state: what `GET /__sandbox/state` returns and what the state file holds. */
 export interface SandboxState {
   format: 'xandr-sync-sandbox';
-  version: 1;
+  /** 2 added profiles and the change log; version 1 files are still read (as having neither). */
+  version: 2;
   /** The next id each service hands out. */
-  sequences: { segment: number; pixel: number; lineItem: number };
+  sequences: { segment: number; pixel: number; lineItem: number; profile: number };
   members: MemberRecord[];
   advertisers: AdvertiserRecord[];
   segments: SegmentRecord[];
   pixels: PixelRecord[];
   lineItems: LineItemRecord[];
+  profiles: ProfileRecord[];
 }
 
 /** Raw objects for `POST /__sandbox/objects`: upserted by id, without validation. */
@@ -220,6 +250,7 @@ export interface SandboxObjects {
   segments?: JsonObject[];
   pixels?: JsonObject[];
   lineItems?: JsonObject[];
+  profiles?: JsonObject[];
 }
 
 export interface UpsertResult {
@@ -227,6 +258,7 @@ export interface UpsertResult {
   segments: number;
   pixels: number;
   lineItems: number;
+  profiles: number;
 }
 
 /** The in-process twin of the `/__sandbox/` control endpoint. */

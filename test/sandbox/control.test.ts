@@ -99,7 +99,7 @@ test('GET /state and PUT /state round-trip the whole state', async () => {
   const state = (await control('GET', 'state')).body;
   assert.is(state.format, 'xandr-sync-sandbox');
   assert.is(state.segments.length, 1);
-  assert.equal(state.sequences, { segment: 1000002, pixel: 12345, lineItem: 9001 });
+  assert.equal(state.sequences, { segment: 1000002, pixel: 12345, lineItem: 9001, profile: 8001 });
   await control('POST', 'reset');
   assert.equal((await control('PUT', 'state', state)).body, { ok: true });
   await s.api.login();
@@ -117,7 +117,7 @@ test('POST /objects upserts raw objects by id, unlogged: new ones get defaults, 
     pixels: [{ id: 70, name: 'raw pixel', advertiser_id: 42 }],
     lineItems: [{ id: 205, name: 'edited in the console' }, { id: 700, name: 'raw li', advertiser_id: 42, pixels: [{ id: '70', state: 'active' }] }],
   });
-  assert.equal(reply.body, { upserted: { advertisers: 1, segments: 1, pixels: 1, lineItems: 2 } });
+  assert.equal(reply.body, { upserted: { advertisers: 1, segments: 1, pixels: 1, lineItems: 2, profiles: 0 } });
   assert.equal(s.sb.control.log().map((e) => e.path), ['/auth'], 'not logged');
   const seg = ok(await s.api.get('/segment?id=7')).segments[0];
   assert.equal([seg.short_name, seg.member_id, seg.state, seg.price], ['raw', 958, 'active', '0']);

@@ -20,6 +20,7 @@ Options:
   --token-idle SECONDS  idle time after which a token expires (default 7200)
   --token-lifetime SECONDS  time after login at which a token expires however it is used (default 86400)
   --ignore-modified-filter  ignore min_/max_last_modified on GET, as a service without the filter would
+  --refuse-change-log   answer /change-log and /change-log-detail with UNAUTH (a user type that may not read it)
   --latency MS|MIN-MAX  added to every API request
   --fail-rate R         fraction (0..1) of API requests answered with --fail-status (default 503)
   --fail-status S       status for --fail-rate
@@ -65,6 +66,7 @@ export function sandboxOptions(argv: string[]): SandboxOptions {
       'token-idle': { type: 'string' },
       'token-lifetime': { type: 'string' },
       'ignore-modified-filter': { type: 'boolean' },
+      'refuse-change-log': { type: 'boolean' },
       latency: { type: 'string' },
       'fail-rate': { type: 'string' },
       'fail-status': { type: 'string' },
@@ -97,6 +99,7 @@ export function sandboxOptions(argv: string[]): SandboxOptions {
   const lifetime = integer('token-lifetime', values['token-lifetime'], 1);
   if (lifetime !== undefined) options.tokenLifetimeMs = lifetime * 1000;
   if (values['ignore-modified-filter']) options.ignoreModifiedFilter = true;
+  if (values['refuse-change-log']) options.refuseChangeLog = true;
   if (values.latency !== undefined) options.latency = parseLatency(values.latency);
   const seed = integer('seed', values.seed, 0, 2 ** 32 - 1);
   if (seed !== undefined) options.seed = seed;

@@ -6,6 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ApiError, type ErrorKind } from './api-error.js';
 import { COOKIE_NAME, tokenOf } from './auth.js';
+import { recordApiWrite } from './change-log-recorder.js';
 import { parseBody, redactSecrets, type ParsedBody } from './body.js';
 import type { SandboxCore } from './core.js';
 import { dbgInfo, errorEnvelope, httpStatusFor, okEnvelope } from './response-envelope.js';
@@ -89,6 +90,17 @@ export async function handleApiRequest(
     entry.processed = true;
     if (!parsed.ok && (method === 'POST' || method === 'PUT')) throw ApiError.syntax(parsed.error);
     const result = handler({ method: method as Method, query, body: parsed.ok ? parsed.value : null, user, store: core.store, listings: core.listings, settings: core.settings, now });
+    if (result.change) {
+      recordApiWrite(core.store, result.change, {
+        author: { user_id: user.userId, user_full_name: user.fullName, request_source: 'direct' },
+        memberId: user.memberId,
+        method: method as 'POST' | 'PUT' | 'DELETE',
+        url: `http://${req.headers.host ?? 'sandbox.invalid'}${req.url ?? path}`,
+        sessionId: token,
+        ...peerOf(req),
+        now,
+      });
+    }
     if (result.wrote) await persist(core);
     const body = result.bare ? { response: { status: 'OK', ...result.payload } } : okEnvelope(result.payload, result.outputTerm);
     answer(x, 200, body);
@@ -157,6 +169,14 @@ function login(x: Exchange, parsed: ParsedBody): void {
     { response: { status: 'OK', token, dbg_info: dbgInfo('token') } },
     { 'set-cookie': `${COOKIE_NAME}=${encodeURIComponent(token)}; Path=/; HttpOnly` },
   );
+}
+
+/** The peer address and, behind proxies, the chain X-Forwarded-For names before it. */
+function peerOf(req: IncomingMessage): { clientIp: string | null; ipInfo: string | null } {
+  const peer = req.socket.remoteAddress ?? null;
+  const forwarded = req.headers['x-forwarded-for'];
+  const chain = Array.isArray(forwarded) ? forwarded.join(', ') : forwarded;
+  return { clientIp: peer, ipInfo: chain ? `${chain}, ${peer ?? 'unknown'}` : peer };
 }
 
 async function persist(core: SandboxCore): Promise<void> {

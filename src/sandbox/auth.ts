@@ -16,12 +16,16 @@ export const DEFAULT_TOKEN_LIFETIME_MS = 24 * 60 * 60 * 1000;
 
 /** The member of a user that names none. */
 export const DEFAULT_MEMBER_ID = 958;
-export const DEFAULT_USERS: SandboxUser[] = [{ username: 'sandbox', password: 'sandbox', memberId: DEFAULT_MEMBER_ID }];
+export const DEFAULT_USERS: SandboxUser[] = [
+  { username: 'sandbox', password: 'sandbox', memberId: DEFAULT_MEMBER_ID, userId: 1001, fullName: 'Sandbox API User' },
+];
 
 export interface SessionUser {
   username: string;
   userId: number;
   memberId: number;
+  /** For the change log's `user_full_name`. */
+  fullName: string;
 }
 
 /** How long tokens live: after their last use, and after their login. */
@@ -42,10 +46,15 @@ export class Auth {
   private readonly logins = new Map<string, number[]>();
 
   constructor(users: SandboxUser[]) {
+    const userIds = new Set<number>();
     users.forEach((u, index) => {
       if (!u.username || !u.password) throw new TypeError('every sandbox user needs a username and a password');
       if (this.users.has(u.username)) throw new TypeError(`sandbox user '${u.username}' is listed twice`);
-      const user = { username: u.username, userId: 1001 + index, memberId: u.memberId ?? DEFAULT_MEMBER_ID };
+      const userId = u.userId ?? 1001 + index;
+      if (!Number.isSafeInteger(userId) || userId <= 0) throw new TypeError(`sandbox user '${u.username}': 'userId' must be a positive integer`);
+      if (userIds.has(userId)) throw new TypeError(`sandbox user id ${userId} is used twice`);
+      userIds.add(userId);
+      const user = { username: u.username, userId, memberId: u.memberId ?? DEFAULT_MEMBER_ID, fullName: u.fullName ?? u.username };
       this.users.set(u.username, { password: u.password, user });
     });
   }

@@ -3,6 +3,7 @@
  * `/__sandbox/` endpoint both drive this object, so in-process control and HTTP control are the same code.
  */
 import { Auth, DEFAULT_USERS, type TokenTimes } from './auth.js';
+import { readAuthor, recordUpsert } from './change-log-recorder.js';
 import { ListingCache } from './listing-cache.js';
 import { defaultConfig, patchConfig } from './settings.js';
 import { Faults } from './faults.js';
@@ -58,6 +59,7 @@ export class SandboxCore implements SandboxControl {
       ...(options.tokenIdleMs !== undefined && { tokenIdleMs: options.tokenIdleMs }),
       ...(options.tokenLifetimeMs !== undefined && { tokenLifetimeMs: options.tokenLifetimeMs }),
       ...(options.ignoreModifiedFilter !== undefined && { ignoreModifiedFilter: options.ignoreModifiedFilter }),
+      ...(options.refuseChangeLog !== undefined && { refuseChangeLog: options.refuseChangeLog }),
     });
     this.settings = this.startConfig;
     this.startSeed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
@@ -143,13 +145,17 @@ export class SandboxCore implements SandboxControl {
 
   async upsert(objects: SandboxObjects): Promise<UpsertResult> {
     if (typeof objects !== 'object' || objects === null || Array.isArray(objects)) throw new TypeError('objects must be a JSON object');
-    for (const [key, list] of Object.entries(objects)) {
+    const { by, ...lists } = objects;
+    const author = readAuthor(by);
+    for (const [key, list] of Object.entries(lists)) {
       if (!['advertisers', 'segments', 'pixels', 'lineItems', 'profiles'].includes(key)) {
         throw new TypeError(`unknown object list '${key}' (expected advertisers, segments, pixels, lineItems, profiles)`);
       }
       if (!Array.isArray(list)) throw new TypeError(`'${key}' must be an array`);
     }
-    const { result } = this.store.upsert(objects, this.clock.now());
+    const now = this.clock.now();
+    const { result, changes } = this.store.upsert(lists, now);
+    recordUpsert(this.store, changes, author, now);
     await this.persist();
     return result;
   }

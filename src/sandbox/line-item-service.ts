@@ -10,7 +10,16 @@ import { modifiedFilter } from './last-modified-filter.js';
 import { candidates, listingMemo, listResponse, matchesSearch, matchesState, readIdList, readPaging, requireFoundIfSingle } from './listing.js';
 import { newLineItem } from './records.js';
 import { advertiserFilter, advertiserForCreate, advertiserFromQuery, findTarget } from './scope.js';
-import { bodyObject, deletedResponse, writtenResponse, type Service, type ServiceRequest } from './service-handler.js';
+import {
+  bodyObject,
+  created,
+  deleted,
+  deletedResponse,
+  updated,
+  writtenResponse,
+  type Service,
+  type ServiceRequest,
+} from './service-handler.js';
 import type { Store } from './store.js';
 import type { JsonObject, LineItemRecord } from './types.js';
 
@@ -170,7 +179,7 @@ export const lineItemService: Service = {
     applyPixels(request, lineItem, input, false);
     lineItem.id = request.store.nextId('lineItem');
     request.store.putLineItem(lineItem);
-    return writtenResponse('line-item', lineItem.id, renderLineItem(request.store, lineItem), 'POST');
+    return writtenResponse('line-item', lineItem.id, renderLineItem(request.store, lineItem), 'POST', created('line-item', lineItem, input));
   },
 
   PUT(request) {
@@ -185,12 +194,12 @@ export const lineItemService: Service = {
     applyPixels(request, next, input, append);
     next.last_modified = formatTimestamp(request.now);
     request.store.putLineItem(next);
-    return writtenResponse('line-item', next.id, renderLineItem(request.store, next), 'PUT');
+    return writtenResponse('line-item', next.id, renderLineItem(request.store, next), 'PUT', updated('line-item', current, next, input));
   },
 
   DELETE(request) {
     const current = targetOf(request);
     request.store.deleteLineItem(current.id);
-    return deletedResponse();
+    return deletedResponse(deleted('line-item', current));
   },
 };

@@ -21,7 +21,16 @@ import { modifiedFilter } from './last-modified-filter.js';
 import { candidates, listingMemo, listResponse, matchesSearch, matchesState, readIdList, readPaging, requireFoundIfSingle } from './listing.js';
 import { newPixel } from './records.js';
 import { advertiserFilter, advertiserForCreate, advertiserFromQuery, findTarget } from './scope.js';
-import { bodyObject, deletedResponse, writtenResponse, type Service, type ServiceRequest } from './service-handler.js';
+import {
+  bodyObject,
+  created,
+  deleted,
+  deletedResponse,
+  updated,
+  writtenResponse,
+  type Service,
+  type ServiceRequest,
+} from './service-handler.js';
 import type { Store } from './store.js';
 import type { JsonObject, PixelRecord } from './types.js';
 
@@ -133,7 +142,7 @@ export const pixelService: Service = {
     pixel.id = request.store.nextId('pixel');
     request.store.pixels.set(pixel);
     // conversion-pixel-service.md "Add a conversion pixel": the answer is only status and id.
-    return { payload: { id: pixel.id }, outputTerm: 'pixel', wrote: true, bare: true };
+    return { payload: { id: pixel.id }, outputTerm: 'pixel', wrote: true, bare: true, change: created('pixel', pixel, input) };
   },
 
   PUT(request) {
@@ -146,7 +155,7 @@ export const pixelService: Service = {
     applyFields(request, next, input, false);
     next.last_modified = formatTimestamp(request.now);
     request.store.pixels.set(next);
-    return writtenResponse('pixel', next.id, renderPixel(request.store, next), 'PUT');
+    return writtenResponse('pixel', next.id, renderPixel(request.store, next), 'PUT', updated('pixel', current, next, input));
   },
 
   DELETE(request) {
@@ -158,6 +167,6 @@ export const pixelService: Service = {
       );
     }
     request.store.pixels.delete(current.id);
-    return deletedResponse();
+    return deletedResponse(deleted('pixel', current));
   },
 };

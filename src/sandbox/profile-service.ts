@@ -11,7 +11,16 @@ import { candidates, listingMemo, listResponse, matchesSearch, readIdList, readP
 import { applySegmentTargeting, checkSegmentTargeting, renderSegmentTargeting } from './profile-targets.js';
 import { newProfile } from './records.js';
 import { advertiserFilter, advertiserForCreate, advertiserFromQuery, checkMemberQuery, findTarget } from './scope.js';
-import { bodyObject, deletedResponse, writtenResponse, type Service, type ServiceRequest } from './service-handler.js';
+import {
+  bodyObject,
+  created,
+  deleted,
+  deletedResponse,
+  updated,
+  writtenResponse,
+  type Service,
+  type ServiceRequest,
+} from './service-handler.js';
 import type { Store } from './store.js';
 import type { JsonObject, ProfileRecord } from './types.js';
 
@@ -117,7 +126,7 @@ export const profileService: Service = {
     applyFields(request, profile, input, false);
     profile.id = request.store.nextId('profile');
     request.store.profiles.set(profile);
-    return writtenResponse('profile', profile.id, renderProfile(request.store, profile), 'POST');
+    return writtenResponse('profile', profile.id, renderProfile(request.store, profile), 'POST', created('profile', profile, input));
   },
 
   PUT(request) {
@@ -135,7 +144,7 @@ export const profileService: Service = {
     applyFields(request, next, input, append);
     next.last_modified = formatTimestamp(request.now);
     request.store.profiles.set(next);
-    return writtenResponse('profile', next.id, renderProfile(request.store, next), 'PUT');
+    return writtenResponse('profile', next.id, renderProfile(request.store, next), 'PUT', updated('profile', current, next, input));
   },
 
   DELETE(request) {
@@ -148,6 +157,6 @@ export const profileService: Service = {
       );
     }
     request.store.profiles.delete(current.id);
-    return deletedResponse();
+    return deletedResponse(deleted('profile', current));
   },
 };

@@ -1,5 +1,6 @@
 /** Which service a path names, and whether it supports the method. */
 import { ApiError } from './api-error.js';
+import { changeLogDetailService, changeLogService } from './change-log-service.js';
 import { lineItemService } from './line-item-service.js';
 import { pixelService } from './pixel-service.js';
 import { profileService } from './profile-service.js';
@@ -8,7 +9,7 @@ import { segmentService } from './segment-service.js';
 import type { Handler, Method, Service } from './service-handler.js';
 
 const SERVICES = new Map<string, Service>(
-  [segmentService, pixelService, lineItemService, profileService, advertiserService, memberService].map((s) => [`/${s.name}`, s]),
+  [segmentService, pixelService, lineItemService, profileService, changeLogService, changeLogDetailService, advertiserService, memberService].map((s) => [`/${s.name}`, s]),
 );
 
 /** "/segment/" and "/segment" are the same service. */

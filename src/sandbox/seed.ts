@@ -29,6 +29,7 @@ export function emptyState(users: SandboxUser[]): SandboxState {
     pixels: [],
     lineItems: [],
     profiles: [],
+    changeLog: [],
   };
 }
 

@@ -20,7 +20,16 @@ import { modifiedFilter } from './last-modified-filter.js';
 import { candidates, listingMemo, listResponse, matchesSearch, matchesState, readIdList, readPaging, requireFoundIfSingle } from './listing.js';
 import { newSegment } from './records.js';
 import { advertiserFilter, advertiserForCreate, advertiserFromQuery, checkMemberQuery, findAdvertiser, findTarget } from './scope.js';
-import { bodyObject, deletedResponse, writtenResponse, type Service, type ServiceRequest } from './service-handler.js';
+import {
+  bodyObject,
+  created,
+  deleted,
+  deletedResponse,
+  updated,
+  writtenResponse,
+  type Service,
+  type ServiceRequest,
+} from './service-handler.js';
 import type { JsonObject, SegmentRecord } from './types.js';
 
 const WRITABLE = new Set([
@@ -147,7 +156,7 @@ export const segmentService: Service = {
     segment.advertiser_id = advertiserId;
     segment.id = request.store.nextId('segment');
     request.store.segments.set(segment);
-    return writtenResponse('segment', segment.id, render(segment), 'POST');
+    return writtenResponse('segment', segment.id, render(segment), 'POST', created('segment', segment, input));
   },
 
   PUT(request) {
@@ -170,7 +179,7 @@ export const segmentService: Service = {
     }
     next.last_modified = formatTimestamp(request.now);
     request.store.segments.set(next);
-    return writtenResponse('segment', next.id, render(next), 'PUT');
+    return writtenResponse('segment', next.id, render(next), 'PUT', updated('segment', current, next, input));
   },
 
   DELETE(request) {
@@ -183,6 +192,6 @@ export const segmentService: Service = {
       codeScope: () => request.user.memberId,
     });
     request.store.segments.delete(current.id);
-    return deletedResponse();
+    return deletedResponse(deleted('segment', current));
   },
 };

@@ -3,6 +3,7 @@
  * and the reverse index "pixel -> line items using it" (a pixel's read-only `line_items`, and the delete check).
  */
 import { Collection } from './collection.js';
+import { ChangeLog } from './change-log.js';
 import { changedFields } from './field-changes.js';
 import { formatTimestamp, has, toInteger } from './fields.js';
 import {
@@ -45,6 +46,7 @@ export class Store {
   readonly pixels = new Collection<PixelRecord>((p) => p.advertiser_id);
   readonly lineItems = new Collection<LineItemRecord>((l) => l.advertiser_id);
   readonly profiles = new Collection<ProfileRecord>((p) => p.advertiser_id);
+  readonly changeLog = new ChangeLog();
   private readonly pixelUsers = new Map<number, Set<number>>();
   private sequences: SandboxState['sequences'] = { ...FIRST_IDS };
 
@@ -95,6 +97,7 @@ export class Store {
     this.pixels.clear();
     this.lineItems.clear();
     this.profiles.clear();
+    this.changeLog.clear();
     this.pixelUsers.clear();
     this.sequences = { ...FIRST_IDS };
   }
@@ -120,6 +123,7 @@ export class Store {
       pixels: [...this.pixels.values()],
       lineItems: [...this.lineItems.values()],
       profiles: [...this.profiles.values()],
+      changeLog: [...this.changeLog.all()],
     };
   }
 
@@ -133,6 +137,7 @@ export class Store {
     for (const pixel of copy.pixels) this.pixels.set(pixel);
     for (const lineItem of copy.lineItems) this.putLineItem({ ...lineItem, pixels: canonicalPixels(lineItem.pixels) });
     for (const profile of copy.profiles) this.profiles.set(profile);
+    this.changeLog.load(copy.changeLog);
     this.sequences = { ...FIRST_IDS, ...copy.sequences };
     this.bumpSequences();
   }

@@ -24,6 +24,10 @@ export interface SandboxUser {
   password: string;
   /** The member the user belongs to; default 958. */
   memberId?: number;
+  /** Xandr's user id: in tokens and the change log. Default 1001, 1002, ... in the order of the users. */
+  userId?: number;
+  /** The name the change log shows for the user's writes (`user_full_name`); default the username. */
+  fullName?: string;
 }
 
 export interface SandboxLimits {
@@ -58,6 +62,11 @@ export interface SandboxConfig {
    * support the filter would, so that clients can test their fallback.
    */
   ignoreModifiedFilter: boolean;
+  /**
+   * Answer `/change-log` and `/change-log-detail` with UNAUTH, as Xandr does for user types that may not
+   * call them (only member, advertiser and member_advertiser users may), so that clients can test failing soft.
+   */
+  refuseChangeLog: boolean;
 }
 
 export interface SandboxConfigPatch {
@@ -67,6 +76,7 @@ export interface SandboxConfigPatch {
   tokenIdleMs?: number;
   tokenLifetimeMs?: number;
   ignoreModifiedFilter?: boolean;
+  refuseChangeLog?: boolean;
 }
 
 export type FaultAction = 'error' | 'reset' | 'lose' | 'throttle' | 'delay';
@@ -229,6 +239,48 @@ export interface ProfileRecord extends JsonObject {
   is_archived: boolean;
 }
 
+/** The services whose writes the change log records. */
+export type LoggedService = 'segment' | 'pixel' | 'line-item' | 'profile';
+
+/** One field of a change-log transaction (change-log-services.md "changes object"). */
+export interface FieldChange {
+  field_name: string;
+  old_value: unknown;
+  new_value: unknown;
+  changed: boolean;
+}
+
+/** Who made a change, as the change log names them. */
+export interface ChangeAuthor {
+  user_id: number;
+  user_full_name: string;
+  /** `direct` for the API; `hbui` (the console), `LIAA-allocation`, `bmwBulkEdit`, `LIAA-blkupld`, `bmwInlineEdit`, `LIAA-dup`. */
+  request_source: string;
+}
+
+/** One recorded write (change-log-services.md), as stored; `/change-log` and `/change-log-detail` show parts of it. */
+export interface ChangeLogTransaction extends ChangeAuthor {
+  /** A UUID (typed int in the docs, a UUID string in their examples). */
+  transaction_id: string;
+  service: LoggedService;
+  resource_id: number;
+  member_id: number;
+  created_on: string;
+  method: 'POST' | 'PUT' | 'DELETE';
+  /** The URL of the request; null for a control upsert. */
+  url: string | null;
+  /** The authentication token the request used, as Xandr records it. */
+  session_id: string | null;
+  client_ip: string | null;
+  ip_info: string | null;
+  changes: FieldChange[];
+  num_of_changes: number;
+  /** The object before the change (for a POST: the object as sent), as JSON text. */
+  raw_json: string;
+  /** The object after the change (for a DELETE: before it), as JSON text. */
+  object_json: string;
+}
+
 /** The whole state: what `GET /__sandbox/state` returns and what the state file holds. */
 export interface SandboxState {
   format: 'xandr-sync-sandbox';
@@ -242,10 +294,14 @@ export interface SandboxState {
   pixels: PixelRecord[];
   lineItems: LineItemRecord[];
   profiles: ProfileRecord[];
+  /** Oldest first. */
+  changeLog: ChangeLogTransaction[];
 }
 
 /** Raw objects for `POST /__sandbox/objects`: upserted by id, without validation. */
 export interface SandboxObjects {
+  /** Who made these changes, for the change log; default the console user "Sandbox Console User" (2001, `hbui`). */
+  by?: Partial<ChangeAuthor>;
   advertisers?: JsonObject[];
   segments?: JsonObject[];
   pixels?: JsonObject[];
@@ -290,6 +346,7 @@ export interface SandboxOptions {
   tokenIdleMs?: number;
   tokenLifetimeMs?: number;
   ignoreModifiedFilter?: boolean;
+  refuseChangeLog?: boolean;
   latency?: LatencyRange;
   faults?: FaultRule[];
   seed?: number;

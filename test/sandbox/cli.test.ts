@@ -30,7 +30,7 @@ test('flags become sandbox options', () => {
       '--port', '8080', '--host', '::1', '--state', 's.json', '--errors', 'legacy', '--user', 'ann:pa:ss', '--user', 'bob:x',
       '--read-limit', '100', '--write-limit', '10', '--window', '30', '--max-in-flight', '5', '--latency', '10-50',
       '--fail-rate', '0.1', '--fail-status', '502', '--reset-rate', '0.05', '--lose-rate', '0.02', '--token-idle', '60',
-      '--token-lifetime', '3600', '--seed', '7', '--empty', '--ignore-modified-filter',
+      '--token-lifetime', '3600', '--seed', '7', '--empty', '--ignore-modified-filter', '--refuse-change-log',
     ]),
     {
       port: 8080,
@@ -43,6 +43,7 @@ test('flags become sandbox options', () => {
       tokenIdleMs: 60_000,
       tokenLifetimeMs: 3_600_000,
       ignoreModifiedFilter: true,
+      refuseChangeLog: true,
       latency: { minMs: 10, maxMs: 50 },
       seed: 7,
       faults: [

@@ -64,6 +64,7 @@ test('GET/PUT /config: partial updates, validated', async () => {
     tokenIdleMs: 7200000,
     tokenLifetimeMs: 86400000,
     ignoreModifiedFilter: false,
+    refuseChangeLog: false,
   });
   const after = (await control('PUT', 'config', { dialect: 'legacy', limits: { writes: 5 }, latency: { minMs: 1, maxMs: 3 } })).body;
   assert.equal([after.dialect, after.limits.writes, after.limits.reads, after.latency], ['legacy', 5, 1000, { minMs: 1, maxMs: 3 }]);

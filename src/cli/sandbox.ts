@@ -12,6 +12,7 @@ Options:
   --state FILE          keep the state in FILE (written atomically after every write); default: memory only
   --empty               start with no advertisers, line items, pixels or segments
   --errors DIALECT      modern (default: 4xx/5xx statuses) or legacy (every error is HTTP 200)
+  --shapes SHAPES       sandbox (default) or documented (answer in the shapes Xandr's own articles show)
   --user NAME:PASSWORD  a user of member 958 (repeatable; default sandbox:sandbox)
   --read-limit N        GET requests per user per window (default 1000)
   --write-limit N       POST/PUT/DELETE requests per user per window (default 60)
@@ -58,6 +59,7 @@ export function sandboxOptions(argv: string[]): SandboxOptions {
       state: { type: 'string' },
       empty: { type: 'boolean' },
       errors: { type: 'string' },
+      shapes: { type: 'string' },
       user: { type: 'string', multiple: true },
       'read-limit': { type: 'string' },
       'write-limit': { type: 'string' },
@@ -80,6 +82,7 @@ export function sandboxOptions(argv: string[]): SandboxOptions {
     port: integer('port', values.port, 0, 65535) ?? 0,
     dialect: oneOf('errors', values.errors, ['modern', 'legacy'] as const, 'modern'),
   };
+  if (values.shapes !== undefined) options.shapes = oneOf('shapes', values.shapes, ['sandbox', 'documented'] as const, 'sandbox');
   if (values.host !== undefined) options.host = values.host;
   if (values.state !== undefined) options.statePath = values.state;
   if (values.empty) options.empty = true;

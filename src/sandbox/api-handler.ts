@@ -9,7 +9,8 @@ import { COOKIE_NAME, tokenOf } from './auth.js';
 import { recordApiWrite } from './change-log-recorder.js';
 import { parseBody, redactSecrets, type ParsedBody } from './body.js';
 import type { SandboxCore } from './core.js';
-import { dbgInfo, errorEnvelope, httpStatusFor, okEnvelope } from './response-envelope.js';
+import { loginBody, successBody } from './documented-shapes.js';
+import { dbgInfo, errorEnvelope, httpStatusFor } from './response-envelope.js';
 import { isObject } from './fields.js';
 import { findService, handlerFor, normalizePath } from './router.js';
 import type { Method } from './service-handler.js';
@@ -102,7 +103,7 @@ export async function handleApiRequest(
       });
     }
     if (result.wrote) await persist(core);
-    const body = result.bare ? { response: { status: 'OK', ...result.payload } } : okEnvelope(result.payload, result.outputTerm);
+    const body = successBody(core.settings.shapes, { method, service: service.name, query, result });
     answer(x, 200, body);
   } catch (error) {
     answerError(x, error instanceof ApiError ? error : ApiError.system(`internal sandbox error: ${(error as Error).message}`, 'UNKNOWN'));
@@ -161,12 +162,14 @@ function login(x: Exchange, parsed: ParsedBody): void {
   if (!isObject(auth)) throw ApiError.syntax(`request body must be {"auth": {"username": "...", "password": "..."}}`);
   if (typeof auth.username === 'string') x.entry.user = auth.username;
   x.entry.processed = true;
-  const { token } = x.core.auth.login(auth.username, auth.password, x.core.clock.now(), x.core.settings.limits, x.core.tokenTimes());
+  const { shapes } = x.core.settings;
+  const now = x.core.clock.now();
+  const { token } = x.core.auth.login(auth.username, auth.password, now, x.core.settings.limits, x.core.tokenTimes(), shapes === 'documented' ? 'authn' : 'hbapi');
   x.core.requests.count('logins');
   answer(
     x,
     200,
-    { response: { status: 'OK', token, dbg_info: dbgInfo('token') } },
+    loginBody(shapes, token, now, dbgInfo('token')),
     { 'set-cookie': `${COOKIE_NAME}=${encodeURIComponent(token)}; Path=/; HttpOnly` },
   );
 }

@@ -4,7 +4,7 @@
  * (sliding, default 2 h; 0 expires every token at once) and a lifetime after login (default 24 h), as the
  * authentication service page says.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { ApiError } from './api-error.js';
 import type { SandboxUser } from './types.js';
 
@@ -66,6 +66,8 @@ export class Auth {
     now: number,
     limit: { logins: number; loginWindowMs: number },
     times: TokenTimes,
+    /** `hbapi:<user>:<hex>:<host>` as in recorded traffic, or `authn:<user>:<uuid>:<host>` as token-based-api-authentication.md shows. */
+    style: 'hbapi' | 'authn' = 'hbapi',
   ): { token: string; user: SessionUser } {
     const entry = typeof username === 'string' ? this.users.get(username) : undefined;
     if (!entry || typeof password !== 'string' || password !== entry.password) {
@@ -81,7 +83,8 @@ export class Auth {
     recent.push(now);
     this.logins.set(entry.user.username, recent);
     this.dropExpired(now, times);
-    const token = `hbapi:${entry.user.userId}:${randomBytes(8).toString('hex')}:sandbox`;
+    const secret = style === 'authn' ? randomUUID() : randomBytes(8).toString('hex');
+    const token = `${style}:${entry.user.userId}:${secret}:sandbox`;
     this.sessions.set(token, { user: entry.user, createdAt: now, lastUsedAt: now });
     return { token, user: entry.user };
   }

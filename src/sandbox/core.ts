@@ -60,6 +60,7 @@ export class SandboxCore implements SandboxControl {
       ...(options.tokenLifetimeMs !== undefined && { tokenLifetimeMs: options.tokenLifetimeMs }),
       ...(options.ignoreModifiedFilter !== undefined && { ignoreModifiedFilter: options.ignoreModifiedFilter }),
       ...(options.refuseChangeLog !== undefined && { refuseChangeLog: options.refuseChangeLog }),
+      ...(options.shapes !== undefined && { shapes: options.shapes }),
     });
     this.settings = this.startConfig;
     this.startSeed = options.seed ?? Math.floor(Math.random() * 2 ** 32);

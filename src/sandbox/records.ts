@@ -16,8 +16,9 @@ import type {
 } from './types.js';
 import { toInteger, toNumber } from './fields.js';
 
+/** bidder_id 2: Xandr's own bidder, as both authentication articles' member examples show. */
 export function newMember(id: number, name: string): MemberRecord {
-  return { id, name, state: 'active' };
+  return { id, name, state: 'active', bidder_id: 2 };
 }
 
 export function newAdvertiser(id: number, memberId: number, now: number): AdvertiserRecord {

@@ -3,7 +3,7 @@ import { DEFAULT_TOKEN_IDLE_MS, DEFAULT_TOKEN_LIFETIME_MS } from './auth.js';
 import { DEFAULT_SANDBOX_LIMITS } from './limits.js';
 import type { SandboxConfig, SandboxLimits } from './types.js';
 
-const KEYS = ['dialect', 'limits', 'latency', 'tokenIdleMs', 'tokenLifetimeMs', 'ignoreModifiedFilter', 'refuseChangeLog'];
+const KEYS = ['dialect', 'limits', 'latency', 'tokenIdleMs', 'tokenLifetimeMs', 'ignoreModifiedFilter', 'refuseChangeLog', 'shapes'];
 
 export function defaultConfig(): SandboxConfig {
   return {
@@ -14,6 +14,7 @@ export function defaultConfig(): SandboxConfig {
     tokenLifetimeMs: DEFAULT_TOKEN_LIFETIME_MS,
     ignoreModifiedFilter: false,
     refuseChangeLog: false,
+    shapes: 'sandbox',
   };
 }
 
@@ -51,6 +52,10 @@ export function patchConfig(config: SandboxConfig, patch: unknown): SandboxConfi
   if (p.tokenIdleMs !== undefined) next.tokenIdleMs = nonNegativeInteger('tokenIdleMs', p.tokenIdleMs);
   if (p.tokenLifetimeMs !== undefined) next.tokenLifetimeMs = nonNegativeInteger('tokenLifetimeMs', p.tokenLifetimeMs);
   if (p.ignoreModifiedFilter !== undefined) next.ignoreModifiedFilter = boolean('ignoreModifiedFilter', p.ignoreModifiedFilter);
+  if (p.shapes !== undefined) {
+    if (p.shapes !== 'sandbox' && p.shapes !== 'documented') throw new TypeError(`'shapes' must be "sandbox" or "documented"`);
+    next.shapes = p.shapes;
+  }
   if (p.refuseChangeLog !== undefined) next.refuseChangeLog = boolean('refuseChangeLog', p.refuseChangeLog);
   return next;
 }

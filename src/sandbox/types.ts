@@ -6,6 +6,12 @@
 
 export type Dialect = 'modern' | 'legacy';
 
+/**
+ * `sandbox`: the shapes of xandr-api.md Part A (plural keys for every GET, the object after POST and PUT,
+ * dbg_info everywhere). `documented`: the different shapes Xandr's own articles show (docs/sandbox.md).
+ */
+export type AnswerShapes = 'sandbox' | 'documented';
+
 export type JsonObject = Record<string, unknown>;
 
 /**
@@ -67,10 +73,12 @@ export interface SandboxConfig {
    * call them (only member, advertiser and member_advertiser users may), so that clients can test failing soft.
    */
   refuseChangeLog: boolean;
+  shapes: AnswerShapes;
 }
 
 export interface SandboxConfigPatch {
   dialect?: Dialect;
+  shapes?: AnswerShapes;
   limits?: Partial<SandboxLimits>;
   latency?: LatencyRange | null;
   tokenIdleMs?: number;
@@ -174,6 +182,7 @@ export interface MemberRecord extends JsonObject {
   id: number;
   name: string;
   state: string;
+  bidder_id?: number;
 }
 
 export interface AdvertiserRecord extends JsonObject {
@@ -347,6 +356,7 @@ export interface SandboxOptions {
   tokenLifetimeMs?: number;
   ignoreModifiedFilter?: boolean;
   refuseChangeLog?: boolean;
+  shapes?: AnswerShapes;
   latency?: LatencyRange;
   faults?: FaultRule[];
   seed?: number;

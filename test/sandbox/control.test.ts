@@ -65,12 +65,13 @@ test('GET/PUT /config: partial updates, validated', async () => {
     tokenLifetimeMs: 86400000,
     ignoreModifiedFilter: false,
     refuseChangeLog: false,
+    shapes: 'sandbox',
   });
   const after = (await control('PUT', 'config', { dialect: 'legacy', limits: { writes: 5 }, latency: { minMs: 1, maxMs: 3 } })).body;
   assert.equal([after.dialect, after.limits.writes, after.limits.reads, after.latency], ['legacy', 5, 1000, { minMs: 1, maxMs: 3 }]);
   assert.equal((await control('PUT', 'config', { latency: null })).body.latency, null);
   assert.is((await s.api.get('/segment?id=1')).status, 200, 'legacy dialect is live');
-  for (const bad of [{ dialect: 'old' }, { limits: { reads: 0 } }, { limits: { burst: 1 } }, { latency: { minMs: 5, maxMs: 1 } }, { colour: 1 }]) {
+  for (const bad of [{ dialect: 'old' }, { limits: { reads: 0 } }, { limits: { burst: 1 } }, { latency: { minMs: 5, maxMs: 1 } }, { colour: 1 }, { shapes: 'docs' }, { refuseChangeLog: 'yes' }]) {
     const reply = await control('PUT', 'config', bad);
     assert.is(reply.status, 400, JSON.stringify(bad));
     assert.type(reply.body.error, 'string');

@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox } from '../../src/sandbox/index.js';
@@ -27,6 +27,7 @@ test('the file is created at start (with its directory) and holds every acknowle
     await api.login();
     const { id } = ok(await api.post('/segment', { segment: { short_name: 'durable', code: 'durable' } }));
     assert.equal(read(path).segments.map((x: any) => x.id), [id], 'written before the answer was sent');
+    assert.is(statSync(path).mode & 0o777, 0o600, 'readable by its owner only: the change log holds session ids');
     ok(await api.del(`/segment?id=${id}`));
     assert.equal(read(path).segments, [], 'deletes too');
   } finally {

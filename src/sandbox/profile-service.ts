@@ -69,7 +69,7 @@ function applyFields(request: ServiceRequest, target: ProfileRecord, input: Json
   if (has(input, 'is_template')) target.is_template = readBoolean(input, 'is_template');
   applySegmentTargeting(input, target, append);
   for (const key of OPAQUE) if (has(input, key)) target[key] = structuredClone(input[key]);
-  checkSegmentTargeting(request.store, target);
+  checkSegmentTargeting(request.store, target, input);
 }
 
 function targetOf(request: ServiceRequest, bodyId?: unknown): ProfileRecord {

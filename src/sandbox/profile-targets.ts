@@ -125,8 +125,12 @@ function readGroup(value: unknown, where: string): ProfileSegmentGroup {
   return { boolean_operator: operator as 'and' | 'or', segments: readSegmentList(value.segments, `${where}.segments`).map(complete) };
 }
 
-/** The checks on the profile as it would be after the write: limits, and every segment usable by its advertiser. */
-export function checkSegmentTargeting(store: Store, profile: ProfileRecord): void {
+/**
+ * The checks on the profile as it would be after the write: the limits, and every segment the request names
+ * usable by its advertiser. Segments stored before are not checked again, so that a segment deleted since
+ * does not block an unrelated edit (it shows as `deleted: true`).
+ */
+export function checkSegmentTargeting(store: Store, profile: ProfileRecord, input: JsonObject): void {
   const groups = profile.segment_group_targets ?? [];
   if (groups.length > MAX_SEGMENT_GROUPS) {
     throw ApiError.limit(`a profile can have at most ${MAX_SEGMENT_GROUPS} segment groups; this request would give profile ${profile.id || '(new)'} ${groups.length}`);
@@ -138,7 +142,9 @@ export function checkSegmentTargeting(store: Store, profile: ProfileRecord): voi
   if (targeted.length > MAX_PROFILE_SEGMENTS) {
     throw ApiError.limit(`a profile can target at most ${MAX_PROFILE_SEGMENTS} segments; this request would give profile ${profile.id || '(new)'} ${targeted.length}`);
   }
+  const sent = sentSegmentIds(input);
   for (const [segment, where] of targeted) {
+    if (!sent.has(segment.id)) continue;
     const found = store.segments.get(segment.id);
     if (!found || found.member_id !== profile.member_id) {
       throw ApiError.notFound('segment', `'${where}.id': segment id not found: ${segment.id}`);
@@ -149,6 +155,16 @@ export function checkSegmentTargeting(store: Store, profile: ProfileRecord): voi
       );
     }
   }
+}
+
+function sentSegmentIds(input: JsonObject): Set<number> {
+  const ids = new Set<number>();
+  const add = (list: unknown) => {
+    if (Array.isArray(list)) for (const s of list) if (isObject(s)) ids.add(readId(s.id, 'id'));
+  };
+  add(input.segment_targets);
+  if (Array.isArray(input.segment_group_targets)) for (const g of input.segment_group_targets) if (isObject(g)) add(g.segments);
+  return ids;
 }
 
 /** Output order of profile-service.md's GET example, with the read-only fields filled from the segment. */

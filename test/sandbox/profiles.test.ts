@@ -66,6 +66,8 @@ test('segment_group_targets: stored with the documented defaults, code/name/dele
   await s.api.del(`/segment?id=${b}`);
   const again = ok(await s.api.get('/profile?id=7206')).profiles[0].segment_group_targets[0].segments;
   assert.equal(again.map((x: any) => [x.id, x.name, x.deleted]), [[a, 'Renamed', false], [b, null, true]]);
+  ok(await put('?id=7206', { description: 'an unrelated edit' }), 'a segment deleted since does not block other edits');
+  assertError(await put('?id=7206&append=true', { segment_group_targets: [{ segments: [{ id: b }] }] }), { status: 404, errorId: 'SYNTAX', errorCode: 'NOTFOUND_SEGMENT' });
 });
 
 test('segment_targets (the flat form) works too; sending both forms in one request is refused', async () => {

@@ -13,12 +13,16 @@ Options:
   --state FILE          keep the state in FILE (written atomically after every write); default: memory only
   --empty               start with no advertisers, line items, pixels or segments
   --errors DIALECT      modern (default: 4xx/5xx statuses) or legacy (every error is HTTP 200)
+  --shapes SHAPES       sandbox (default) or documented (answer in the shapes Xandr's own articles show)
   --user NAME:PASSWORD  a user of member 958 (repeatable; default sandbox:sandbox)
   --read-limit N        GET requests per user per window (default 1000)
   --write-limit N       POST/PUT/DELETE requests per user per window (default 60)
   --window SECONDS      the rate-limit window (default 60)
   --max-in-flight N     concurrent requests per user (default 15)
   --token-idle SECONDS  idle time after which a token expires (default 7200)
+  --token-lifetime SECONDS  time after login at which a token expires however it is used (default 86400)
+  --ignore-modified-filter  ignore min_/max_last_modified on GET, as a service without the filter would
+  --refuse-change-log   answer /change-log and /change-log-detail with UNAUTH (a user type that may not read it)
   --latency MS|MIN-MAX  added to every API request
   --fail-rate R         fraction (0..1) of API requests answered with --fail-status (default 503)
   --fail-status S       status for --fail-rate
@@ -56,12 +60,16 @@ export function sandboxOptions(argv: string[]): SandboxOptions {
       state: { type: 'string' },
       empty: { type: 'boolean' },
       errors: { type: 'string' },
+      shapes: { type: 'string' },
       user: { type: 'string', multiple: true },
       'read-limit': { type: 'string' },
       'write-limit': { type: 'string' },
       window: { type: 'string' },
       'max-in-flight': { type: 'string' },
       'token-idle': { type: 'string' },
+      'token-lifetime': { type: 'string' },
+      'ignore-modified-filter': { type: 'boolean' },
+      'refuse-change-log': { type: 'boolean' },
       latency: { type: 'string' },
       'fail-rate': { type: 'string' },
       'fail-status': { type: 'string' },
@@ -75,6 +83,7 @@ export function sandboxOptions(argv: string[]): SandboxOptions {
     port: integer('port', values.port, 0, 65535) ?? 0,
     dialect: oneOf('errors', values.errors, ['modern', 'legacy'] as const, 'modern'),
   };
+  if (values.shapes !== undefined) options.shapes = oneOf('shapes', values.shapes, ['sandbox', 'documented'] as const, 'sandbox');
   if (values.host !== undefined) options.host = values.host;
   if (values.state !== undefined) options.statePath = values.state;
   if (values.empty) options.empty = true;
@@ -91,6 +100,10 @@ export function sandboxOptions(argv: string[]): SandboxOptions {
   if (Object.keys(limits).length) options.limits = limits;
   const idle = integer('token-idle', values['token-idle'], 1);
   if (idle !== undefined) options.tokenIdleMs = idle * 1000;
+  const lifetime = integer('token-lifetime', values['token-lifetime'], 1);
+  if (lifetime !== undefined) options.tokenLifetimeMs = lifetime * 1000;
+  if (values['ignore-modified-filter']) options.ignoreModifiedFilter = true;
+  if (values['refuse-change-log']) options.refuseChangeLog = true;
   if (values.latency !== undefined) options.latency = parseLatency(values.latency);
   const seed = integer('seed', values.seed, 0, 2 ** 32 - 1);
   if (seed !== undefined) options.seed = seed;

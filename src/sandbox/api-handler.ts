@@ -4,15 +4,16 @@
  * logged on the request's log entry.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError, type ErrorKind } from './api-error.js';
 import { COOKIE_NAME, tokenOf } from './auth.js';
+import { recordApiWrite } from './change-log-recorder.js';
 import { parseBody, redactSecrets, type ParsedBody } from './body.js';
 import type { SandboxCore } from './core.js';
-import { dbgInfo, errorEnvelope, httpStatusFor, okEnvelope } from './envelope.js';
+import { loginBody, successBody } from './documented-shapes.js';
+import { dbgInfo, errorEnvelope, httpStatusFor } from './response-envelope.js';
 import { isObject } from './fields.js';
-import { findService, handlerFor, normalisePath } from './router.js';
-import type { Method } from './service.js';
+import { findService, handlerFor, normalizePath } from './router.js';
+import type { Method } from './service-handler.js';
 import type { FaultRule, JsonObject, RequestLogEntry } from './types.js';
 
 interface Exchange {
@@ -37,11 +38,11 @@ export async function handleApiRequest(
   signal: AbortSignal,
 ): Promise<void> {
   const method = req.method ?? 'GET';
-  const path = normalisePath(url.pathname);
+  const path = normalizePath(url.pathname);
   const query = Object.fromEntries(url.searchParams);
   const parsed = parseBody(text);
   const entry = core.requests.start({
-    at: Date.now(),
+    at: core.clock.now(),
     method,
     path,
     query: redactSecrets(query) as Record<string, string>,
@@ -51,7 +52,7 @@ export async function handleApiRequest(
   const token = tokenOf(req.headers);
 
   // In flight from arrival to the end of the response, for users with a valid token.
-  const holder = path === '/auth' ? null : core.auth.peek(token, Date.now(), core.settings.tokenIdleMs);
+  const holder = path === '/auth' ? null : core.auth.peek(token, core.clock.now(), core.tokenTimes());
   if (holder) {
     const inFlight = core.limiter.enter(holder.username);
     let left = false;
@@ -70,7 +71,7 @@ export async function handleApiRequest(
   }
 
   const latency = core.settings.latency;
-  if (latency) await sleep(core.prng.between(latency.minMs, latency.maxMs), undefined, { signal });
+  if (latency) await core.clock.sleep(core.prng.between(latency.minMs, latency.maxMs), signal);
 
   const rule = core.faultRules.match(method, path);
   if (rule && (await injectFault(x, rule, signal))) return;
@@ -79,8 +80,8 @@ export async function handleApiRequest(
     if (path === '/auth') return login(x, parsed);
     const service = findService(path);
     x.service = service.name;
-    const now = Date.now();
-    const user = core.auth.authenticate(token, now, core.settings.tokenIdleMs);
+    const now = core.clock.now();
+    const user = core.auth.authenticate(token, now, core.tokenTimes());
     entry.user = user.username;
     const kind = method === 'GET' ? 'read' : 'write';
     core.limiter.check(user.username, kind, now, core.settings.limits);
@@ -89,9 +90,20 @@ export async function handleApiRequest(
     core.requests.count(kind === 'read' ? 'reads' : 'writes');
     entry.processed = true;
     if (!parsed.ok && (method === 'POST' || method === 'PUT')) throw ApiError.syntax(parsed.error);
-    const result = handler({ method: method as Method, query, body: parsed.ok ? parsed.value : null, user, store: core.store, now });
+    const result = handler({ method: method as Method, query, body: parsed.ok ? parsed.value : null, user, store: core.store, listings: core.listings, settings: core.settings, now });
+    if (result.change) {
+      recordApiWrite(core.store, result.change, {
+        author: { user_id: user.userId, user_full_name: user.fullName, request_source: 'direct' },
+        memberId: user.memberId,
+        method: method as 'POST' | 'PUT' | 'DELETE',
+        url: `http://${req.headers.host ?? 'sandbox.invalid'}${req.url ?? path}`,
+        sessionId: token,
+        ...peerOf(req),
+        now,
+      });
+    }
     if (result.wrote) await persist(core);
-    const body = result.bare ? { response: { status: 'OK', ...result.payload } } : okEnvelope(result.payload, result.outputTerm);
+    const body = successBody(core.settings.shapes, { method, service: service.name, query, result });
     answer(x, 200, body);
   } catch (error) {
     answerError(x, error instanceof ApiError ? error : ApiError.system(`internal sandbox error: ${(error as Error).message}`, 'UNKNOWN'));
@@ -133,7 +145,7 @@ async function injectFault(x: Exchange, rule: FaultRule, signal: AbortSignal): P
     }
     case 'delay':
       core.requests.fault(entry, 'delay');
-      await sleep(rule.delayMs ?? 0, undefined, { signal });
+      await core.clock.sleep(rule.delayMs ?? 0, signal);
       return false;
     case 'lose':
       core.requests.fault(entry, 'lose');
@@ -150,15 +162,24 @@ function login(x: Exchange, parsed: ParsedBody): void {
   if (!isObject(auth)) throw ApiError.syntax(`request body must be {"auth": {"username": "...", "password": "..."}}`);
   if (typeof auth.username === 'string') x.entry.user = auth.username;
   x.entry.processed = true;
-  const { limits, tokenIdleMs } = x.core.settings;
-  const { token } = x.core.auth.login(auth.username, auth.password, Date.now(), { ...limits, idleMs: tokenIdleMs });
+  const { shapes } = x.core.settings;
+  const now = x.core.clock.now();
+  const { token } = x.core.auth.login(auth.username, auth.password, now, x.core.settings.limits, x.core.tokenTimes(), shapes === 'documented' ? 'authn' : 'hbapi');
   x.core.requests.count('logins');
   answer(
     x,
     200,
-    { response: { status: 'OK', token, dbg_info: dbgInfo('token') } },
+    loginBody(shapes, token, now, dbgInfo('token')),
     { 'set-cookie': `${COOKIE_NAME}=${encodeURIComponent(token)}; Path=/; HttpOnly` },
   );
+}
+
+/** The peer address and, behind proxies, the chain X-Forwarded-For names before it. */
+function peerOf(req: IncomingMessage): { clientIp: string | null; ipInfo: string | null } {
+  const peer = req.socket.remoteAddress ?? null;
+  const forwarded = req.headers['x-forwarded-for'];
+  const chain = Array.isArray(forwarded) ? forwarded.join(', ') : forwarded;
+  return { clientIp: peer, ipInfo: chain ? `${chain}, ${peer ?? 'unknown'}` : peer };
 }
 
 async function persist(core: SandboxCore): Promise<void> {

@@ -2,15 +2,18 @@
  * One sandbox's state and machinery, and the control surface over it. The HTTP server and the
  * `/__sandbox/` endpoint both drive this object, so in-process control and HTTP control are the same code.
  */
-import { Auth } from './auth.js';
-import { defaultConfig, patchConfig } from './config.js';
+import { Auth, DEFAULT_USERS, type TokenTimes } from './auth.js';
+import { readAuthor, recordUpsert } from './change-log-recorder.js';
+import { ListingCache } from './listing-cache.js';
+import { defaultConfig, patchConfig } from './settings.js';
 import { Faults } from './faults.js';
 import { RateLimiter } from './limits.js';
-import { readStateFile, StateFile, stateProblem } from './persistence.js';
+import { currentState, readStateFile, StateFile, stateProblem, type StoredState } from './persistence.js';
 import { Prng } from './random.js';
 import { RequestLog } from './request-log.js';
-import { DEFAULT_USERS, emptyState, freshState, membersFor } from './seed.js';
+import { emptyState, freshState, membersFor } from './seed.js';
 import { Store } from './store.js';
+import { systemClock } from './system-clock.js';
 import type {
   FaultRule,
   FaultsView,
@@ -22,17 +25,21 @@ import type {
   SandboxOptions,
   SandboxState,
   SandboxStats,
+  SandboxClock,
   SandboxUser,
   UpsertResult,
 } from './types.js';
 
 export class SandboxCore implements SandboxControl {
   readonly store = new Store();
+  /** Matching rows of recent listings, valid for the store version they were read at (listing.ts). */
+  readonly listings = new ListingCache();
   readonly auth: Auth;
   readonly limiter = new RateLimiter();
   readonly prng: Prng;
   readonly faultRules: Faults;
   readonly requests = new RequestLog();
+  readonly clock: SandboxClock;
   /** The live settings (read by every request; replaced, never mutated, by configure). */
   settings: SandboxConfig;
   private readonly users: SandboxUser[];
@@ -42,6 +49,7 @@ export class SandboxCore implements SandboxControl {
   private readonly startSeed: number;
 
   constructor(private readonly options: SandboxOptions = {}) {
+    this.clock = options.clock ?? systemClock;
     this.users = options.users?.length ? options.users : DEFAULT_USERS;
     this.auth = new Auth(this.users);
     this.startConfig = patchConfig(defaultConfig(), {
@@ -49,6 +57,10 @@ export class SandboxCore implements SandboxControl {
       ...(options.limits !== undefined && { limits: options.limits }),
       ...(options.latency !== undefined && { latency: options.latency }),
       ...(options.tokenIdleMs !== undefined && { tokenIdleMs: options.tokenIdleMs }),
+      ...(options.tokenLifetimeMs !== undefined && { tokenLifetimeMs: options.tokenLifetimeMs }),
+      ...(options.ignoreModifiedFilter !== undefined && { ignoreModifiedFilter: options.ignoreModifiedFilter }),
+      ...(options.refuseChangeLog !== undefined && { refuseChangeLog: options.refuseChangeLog }),
+      ...(options.shapes !== undefined && { shapes: options.shapes }),
     });
     this.settings = this.startConfig;
     this.startSeed = options.seed ?? Math.floor(Math.random() * 2 ** 32);
@@ -58,6 +70,10 @@ export class SandboxCore implements SandboxControl {
     const saved = options.statePath ? readStateFile(options.statePath) : null;
     this.loadState(saved ?? this.initialState());
     this.stateFile = options.statePath ? new StateFile(options.statePath, () => this.store.serialize()) : null;
+  }
+
+  tokenTimes(): TokenTimes {
+    return { idleMs: this.settings.tokenIdleMs, lifetimeMs: this.settings.tokenLifetimeMs };
   }
 
   /** Writes the state file (if any); the server awaits it before acknowledging a write. */
@@ -84,6 +100,7 @@ export class SandboxCore implements SandboxControl {
    */
   async reset(): Promise<void> {
     this.loadState(this.initialState());
+    this.listings.clear();
     this.requests.reset();
     this.limiter.clear();
     this.auth.clear();
@@ -123,19 +140,23 @@ export class SandboxCore implements SandboxControl {
   async load(state: SandboxState): Promise<void> {
     const problem = stateProblem(state);
     if (problem) throw new TypeError(`not a sandbox state: ${problem}`);
-    this.loadState(state);
+    this.loadState(currentState(state as unknown as StoredState));
     await this.persist();
   }
 
   async upsert(objects: SandboxObjects): Promise<UpsertResult> {
     if (typeof objects !== 'object' || objects === null || Array.isArray(objects)) throw new TypeError('objects must be a JSON object');
-    for (const [key, list] of Object.entries(objects)) {
-      if (!['advertisers', 'segments', 'pixels', 'lineItems'].includes(key)) {
-        throw new TypeError(`unknown object list '${key}' (expected advertisers, segments, pixels, lineItems)`);
+    const { by, ...lists } = objects;
+    const author = readAuthor(by);
+    for (const [key, list] of Object.entries(lists)) {
+      if (!['advertisers', 'segments', 'pixels', 'lineItems', 'profiles'].includes(key)) {
+        throw new TypeError(`unknown object list '${key}' (expected advertisers, segments, pixels, lineItems, profiles)`);
       }
       if (!Array.isArray(list)) throw new TypeError(`'${key}' must be an array`);
     }
-    const result = this.store.upsert(objects, Date.now());
+    const now = this.clock.now();
+    const { result, changes } = this.store.upsert(lists, now);
+    recordUpsert(this.store, changes, author, now);
     await this.persist();
     return result;
   }

@@ -73,25 +73,29 @@ export function readString(object: JsonObject, key: string, rule: StringRule = {
   return value;
 }
 
-export function readEnum<T extends string>(object: JsonObject, key: string, allowed: readonly T[], nullable = false): T | null {
+/** `where` names the object the field is in (e.g. "segment_targets[2]"), for the error text. */
+export function readEnum<T extends string>(object: JsonObject, key: string, allowed: readonly T[], nullable = false, where?: string): T | null {
   const value = object[key];
   if (value === null && nullable) return null;
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-  throw ApiError.syntax(`'${key}' must be one of ${allowed.join(', ')}${nullable ? ' or null' : ''} (got ${show(value)})`);
+  throw ApiError.syntax(`'${where ? `${where}.` : ''}${key}' must be one of ${allowed.join(', ')}${nullable ? ' or null' : ''} (got ${show(value)})`);
 }
 
 interface NumberRule {
   min?: number;
   max?: number;
   nullable?: boolean;
+  /** The object the field is in, for the error text. */
+  where?: string;
 }
 
 export function readInteger(object: JsonObject, key: string, rule: NumberRule = {}): number | null {
   const value = object[key];
   if (value === null && rule.nullable) return null;
   const n = toInteger(value);
-  if (n === undefined) throw ApiError.syntax(`'${key}' must be an integer${rule.nullable ? ' or null' : ''} (got ${show(value)})`);
-  checkRange(key, n, rule);
+  const name = rule.where ? `${rule.where}.${key}` : key;
+  if (n === undefined) throw ApiError.syntax(`'${name}' must be an integer${rule.nullable ? ' or null' : ''} (got ${show(value)})`);
+  checkRange(name, n, rule);
   return n;
 }
 
@@ -139,6 +143,26 @@ export function readPiggybackPixels(object: JsonObject, key: string): PiggybackP
     const pixelType = readEnum(element, 'pixel_type', ['js', 'img'] as const) as 'js' | 'img';
     return { url, pixel_type: pixelType };
   });
+}
+
+/**
+ * A timestamp in a query string, as Xandr's filters take it: `YYYY-MM-DD+HH:MM:SS` (api-semantics.md "Filter
+ * by min and max values"), with `+`, a space (a decoded `+` or `%20`) or `T` between date and time, or a date
+ * alone (midnight), as the change log's `min_timestamp` is documented. The canonical "YYYY-MM-DD HH:MM:SS",
+ * which compares correctly as a string; SYNTAX naming the parameter otherwise.
+ */
+export function readQueryTimestamp(text: string, key: string): string {
+  const match = /^(\d{4})-(\d{2})-(\d{2})(?:[ +T](\d{2}):(\d{2}):(\d{2}))?$/.exec(text.trim());
+  if (match) {
+    const [y, mo, d, h = 0, mi = 0, s = 0] = match.slice(1).map((part) => (part === undefined ? undefined : Number(part))) as number[];
+    const ms = Date.UTC(y!, mo! - 1, d!, h, mi, s);
+    const back = new Date(ms);
+    const valid =
+      back.getUTCFullYear() === y && back.getUTCMonth() === mo! - 1 && back.getUTCDate() === d && back.getUTCHours() === h &&
+      back.getUTCMinutes() === mi && back.getUTCSeconds() === s;
+    if (valid) return formatTimestamp(ms);
+  }
+  throw ApiError.syntax(`'${key}' must be a timestamp YYYY-MM-DD+HH:MM:SS (got ${show(text)})`);
 }
 
 /** Xandr's timestamp format, UTC: "YYYY-MM-DD HH:MM:SS". */

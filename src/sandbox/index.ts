@@ -29,7 +29,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 }
 
 export { StateFileError } from './persistence.js';
-export { DEFAULT_LIMITS, DEFAULT_TOKEN_IDLE_MS } from './config.js';
+export { DEFAULT_MEMBER_ID, DEFAULT_TOKEN_IDLE_MS, DEFAULT_TOKEN_LIFETIME_MS, DEFAULT_USERS } from './auth.js';
+export { DEFAULT_SANDBOX_LIMITS } from './limits.js';
 export { FIRST_IDS } from './store.js';
-export { DEFAULT_MEMBER_ID, DEFAULT_USERS } from './seed.js';
+export { systemClock } from './system-clock.js';
 export type * from './types.js';

@@ -8,6 +8,16 @@ import type { SandboxLimits } from './types.js';
 
 export type RequestKind = 'read' | 'write';
 
+/** 1000 reads and 60 writes per minute as in Xandr's documented 429 example; 15 in flight; 10 logins per 5 min. */
+export const DEFAULT_SANDBOX_LIMITS: SandboxLimits = {
+  reads: 1000,
+  writes: 60,
+  windowMs: 60_000,
+  maxInFlight: 15,
+  logins: 10,
+  loginWindowMs: 300_000,
+};
+
 export class RateLimiter {
   private readonly windows = new Map<string, number[]>();
   private readonly inFlight = new Map<string, number>();

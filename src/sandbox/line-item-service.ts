@@ -4,23 +4,33 @@
  * (name, code, state, type, revenue), stored and echoed as given otherwise. Unknown fields are refused.
  */
 import { ApiError } from './api-error.js';
-import { formatTimestamp, has, readEnum, readId, readNumber, readString, rejectUnknownFields } from './fields.js';
+import { formatTimestamp, has, readEnum, readId, readNullableId, readNumber, readString, rejectUnknownFields } from './fields.js';
 import { checkPixels, mergePixels, readPixelInputs, renderPixels, type PixelInput } from './line-item-pixels.js';
+import { modifiedFilter } from './last-modified-filter.js';
 import { candidates, listingMemo, listResponse, matchesSearch, matchesState, readIdList, readPaging, requireFoundIfSingle } from './listing.js';
 import { newLineItem } from './records.js';
 import { advertiserFilter, advertiserForCreate, advertiserFromQuery, findTarget } from './scope.js';
-import { bodyObject, deletedResponse, writtenResponse, type Service, type ServiceRequest } from './service.js';
+import {
+  bodyObject,
+  created,
+  deleted,
+  deletedResponse,
+  updated,
+  writtenResponse,
+  type Service,
+  type ServiceRequest,
+} from './service-handler.js';
 import type { Store } from './store.js';
 import type { JsonObject, LineItemRecord } from './types.js';
 
 const LINE_ITEM_TYPES = ['standard_v1', 'standard_v2', 'guaranteed_delivery', 'curated'] as const;
 const REVENUE_TYPES = ['none', 'cpm', 'cpc', 'cpa', 'cost_plus_cpm', 'cost_plus_margin', 'flat_fee', 'vcpm', 'est_cpm'] as const;
 
-const VALIDATED = ['code', 'name', 'state', 'line_item_type', 'revenue_type', 'revenue_value', 'pixels', 'advertiser_id'];
+const VALIDATED = ['code', 'name', 'state', 'line_item_type', 'revenue_type', 'revenue_value', 'pixels', 'advertiser_id', 'profile_id'];
 /** Documented writable fields the sandbox stores and echoes without checking them. */
 const OPAQUE = [
   'start_date', 'end_date', 'timezone', 'discrepancy_pct', 'publishers_allowed', 'goal_type', 'goal_value', 'goal_pixels',
-  'click_url', 'currency', 'require_cookie_for_tracking', 'profile_id', 'comments', 'manage_creative', 'flat_fee',
+  'click_url', 'currency', 'require_cookie_for_tracking', 'comments', 'manage_creative', 'flat_fee',
   'flat_fee_type', 'labels', 'broker_fees', 'insertion_orders', 'valuation', 'creatives', 'budget_intervals', 'roadblock',
   'lifetime_budget', 'lifetime_budget_imps', 'daily_budget', 'daily_budget_imps', 'enable_pacing', 'allow_safety_pacing',
   'lifetime_pacing', 'lifetime_pacing_span', 'lifetime_pacing_pct', 'payout_margin', 'insertion_order_id',
@@ -76,6 +86,7 @@ function applyFields(request: ServiceRequest, target: LineItemRecord, input: Jso
   if (has(input, 'revenue_type')) target.revenue_type = readEnum(input, 'revenue_type', REVENUE_TYPES) as string;
   if (has(input, 'revenue_value')) target.revenue_value = readNumber(input, 'revenue_value', { min: 0, nullable: true });
   for (const key of OPAQUE) if (has(input, key)) target[key] = structuredClone(input[key]);
+  if (has(input, 'profile_id')) target.profile_id = readProfileId(request, target, input);
 
   if (target.line_item_type === 'standard_v2' && target.revenue_type === 'cpa') {
     throw ApiError.syntax(`revenue_type "cpa" is not available on augmented line items (line_item_type standard_v2)`);
@@ -86,6 +97,22 @@ function applyFields(request: ServiceRequest, target: LineItemRecord, input: Jso
       throw ApiError.integrity(`code '${target.code}' is already used by line item ${other.id} of advertiser ${target.advertiser_id} (ignoring case)`);
     }
   }
+}
+
+/**
+ * `profile_id` (line-item-service.md): null, or a profile of the line item's own advertiser that is not
+ * archived (profile-service.md: an archived profile may not be associated with line items).
+ */
+function readProfileId(request: ServiceRequest, target: LineItemRecord, input: JsonObject): number | null {
+  const id = readNullableId(input, 'profile_id');
+  if (id === null) return null;
+  const profile = request.store.profiles.get(id);
+  if (!profile || profile.member_id !== target.member_id) throw ApiError.notFound('profile', `profile id not found: ${id}`);
+  if (profile.advertiser_id !== target.advertiser_id) {
+    throw ApiError.syntax(`'profile_id': profile ${id} belongs to advertiser ${profile.advertiser_id}, not to the line item's advertiser ${target.advertiser_id}`);
+  }
+  if (profile.is_archived) throw ApiError.syntax(`'profile_id': profile ${id} is archived and may not be associated with a line item`);
+  return id;
 }
 
 /** Pixels and the rules that tie them to revenue_type and line_item_type, on the resulting line item. */
@@ -124,6 +151,7 @@ export const lineItemService: Service = {
   GET(request) {
     const { query, store, user } = request;
     const byAdvertiser = advertiserFilter(request);
+    const modified = modifiedFilter(request);
     const code = query.code?.toLowerCase();
     const response = listResponse({
       key: 'line-items',
@@ -133,7 +161,8 @@ export const lineItemService: Service = {
         (!byAdvertiser || byAdvertiser(li.advertiser_id)) &&
         (code === undefined || (typeof li.code === 'string' && li.code.toLowerCase() === code)) &&
         matchesSearch(query.search, li.id, li.name, li.code) &&
-        matchesState(query.state, li.state),
+        matchesState(query.state, li.state) &&
+        (!modified || modified(li)),
       render: (li) => renderLineItem(store, li),
       paging: readPaging(query),
       memo: listingMemo(request, 'line-item'),
@@ -150,7 +179,7 @@ export const lineItemService: Service = {
     applyPixels(request, lineItem, input, false);
     lineItem.id = request.store.nextId('lineItem');
     request.store.putLineItem(lineItem);
-    return writtenResponse('line-item', lineItem.id, renderLineItem(request.store, lineItem), 'POST');
+    return writtenResponse('line-item', lineItem.id, renderLineItem(request.store, lineItem), 'POST', created('line-item', lineItem, input));
   },
 
   PUT(request) {
@@ -165,12 +194,12 @@ export const lineItemService: Service = {
     applyPixels(request, next, input, append);
     next.last_modified = formatTimestamp(request.now);
     request.store.putLineItem(next);
-    return writtenResponse('line-item', next.id, renderLineItem(request.store, next), 'PUT');
+    return writtenResponse('line-item', next.id, renderLineItem(request.store, next), 'PUT', updated('line-item', current, next, input));
   },
 
   DELETE(request) {
     const current = targetOf(request);
     request.store.deleteLineItem(current.id);
-    return deletedResponse();
+    return deletedResponse(deleted('line-item', current));
   },
 };

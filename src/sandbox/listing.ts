@@ -4,7 +4,8 @@
  */
 import { ApiError } from './api-error.js';
 import { readId, toInteger } from './fields.js';
-import type { ServiceRequest, ServiceResponse } from './service.js';
+import type { ListingCache } from './listing-cache.js';
+import type { ServiceRequest, ServiceResponse } from './service-handler.js';
 import type { JsonObject } from './types.js';
 
 export const MAX_PAGE = 100;
@@ -80,33 +81,9 @@ export interface ListingMemo {
 }
 
 /**
- * The rows that match a listing's filters, kept while the store is unchanged. Every page of a listing
- * reports the total `count`, so without this each page scanned the whole collection: reading 80,000
- * segments in 800 pages was 64 million filter calls, and a plan's cost grew with the square of the member.
- */
-export class ListingCache {
-  private readonly entries = new Map<string, { version: number; rows: unknown[] }>();
-
-  constructor(private readonly capacity = 64) {}
-
-  rows<T>(key: string, version: number, match: () => T[]): T[] {
-    const hit = this.entries.get(key);
-    if (hit && hit.version === version) return hit.rows as T[];
-    const rows = match();
-    this.entries.delete(key);
-    this.entries.set(key, { version, rows });
-    if (this.entries.size > this.capacity) this.entries.delete(this.entries.keys().next().value as string);
-    return rows;
-  }
-
-  clear(): void {
-    this.entries.clear();
-  }
-}
-
-/**
- * The memo for a GET that lists a whole collection: keyed by service, member and every filter but the
- * paging, valid for the store's current version (any write changes it). An `?id=` list is not memoised.
+ * The memo for a GET that lists a whole collection: keyed by service, member, every filter but the paging
+ * and the settings that change what a filter means, valid for the store's current version (any write
+ * changes it). An `?id=` list is not memoised.
  */
 export function listingMemo(request: ServiceRequest, service: string): ListingMemo | undefined {
   const { query } = request;
@@ -114,7 +91,12 @@ export function listingMemo(request: ServiceRequest, service: string): ListingMe
   const filters = Object.entries(query)
     .filter(([name]) => name !== 'start_element' && name !== 'num_elements')
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return { cache: request.store.listings, key: `${service}\u0000${request.user.memberId}\u0000${JSON.stringify(filters)}`, version: request.store.version };
+  const ignoring = request.settings.ignoreModifiedFilter ? 'ignore-modified' : '';
+  return {
+    cache: request.listings,
+    key: `${service}\u0000${request.user.memberId}\u0000${ignoring}\u0000${JSON.stringify(filters)}`,
+    version: request.store.version,
+  };
 }
 
 /** Candidates for a read: the listed ids, or the whole collection (an array: the hot path of a listing). */

@@ -35,24 +35,48 @@ export function readStateFile(path: string): SandboxState | null {
   }
   const problem = stateProblem(value);
   if (problem) throw new StateFileError(`sandbox state file ${path} is not a sandbox state: ${problem}`);
-  return value as SandboxState;
+  return currentState(value as StoredState);
 }
 
-/** What is wrong with a value that should be a SandboxState, or null. */
+/** The lists of objects with ids in each format version; version 2 added profiles (and the change log). */
+const LISTS: Record<number, string[]> = {
+  1: ['members', 'advertisers', 'segments', 'pixels', 'lineItems'],
+  2: ['members', 'advertisers', 'segments', 'pixels', 'lineItems', 'profiles'],
+};
+
+/** A state as a file of any supported version holds it. */
+export type StoredState = Omit<SandboxState, 'version' | 'profiles' | 'changeLog'> & {
+  version: 1 | 2;
+  profiles?: SandboxState['profiles'];
+  changeLog?: SandboxState['changeLog'];
+};
+
+/** What is wrong with a value that should be a SandboxState (of any version this sandbox reads), or null. */
 export function stateProblem(value: unknown): string | null {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'expected a JSON object';
   const state = value as Record<string, unknown>;
   if (state.format !== 'xandr-sync-sandbox') return `'format' must be "xandr-sync-sandbox"`;
-  if (state.version !== 1) return `unsupported 'version' ${JSON.stringify(state.version)} (this sandbox reads version 1)`;
-  for (const list of ['members', 'advertisers', 'segments', 'pixels', 'lineItems']) {
+  const lists = LISTS[state.version as number];
+  if (!lists) return `unsupported 'version' ${JSON.stringify(state.version)} (this sandbox reads versions 1 and 2)`;
+  for (const list of lists) {
     const items = state[list];
     if (!Array.isArray(items)) return `'${list}' must be an array`;
     const bad = items.findIndex((item) => typeof item !== 'object' || item === null || !Number.isSafeInteger((item as { id?: unknown }).id));
     if (bad >= 0) return `${list}[${bad}] has no integer 'id'`;
   }
+  if (state.version === 2) {
+    if (!Array.isArray(state.changeLog)) return `'changeLog' must be an array`;
+    const bad = state.changeLog.findIndex((t) => typeof t !== 'object' || t === null || typeof (t as { transaction_id?: unknown }).transaction_id !== 'string');
+    if (bad >= 0) return `changeLog[${bad}] has no string 'transaction_id'`;
+  }
   const sequences = state.sequences;
   if (typeof sequences !== 'object' || sequences === null) return `'sequences' must be an object`;
   return null;
+}
+
+/** A checked state of an older version as the current one: what it did not have yet starts empty. */
+export function currentState(state: StoredState): SandboxState {
+  return { ...state, version: 2, profiles: state.profiles ?? [], changeLog: state.changeLog ?? [] };
 }
 
 export class StateFile {

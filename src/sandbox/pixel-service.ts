@@ -17,10 +17,20 @@ import {
   rejectUnknownFields,
   toInteger,
 } from './fields.js';
+import { modifiedFilter } from './last-modified-filter.js';
 import { candidates, listingMemo, listResponse, matchesSearch, matchesState, readIdList, readPaging, requireFoundIfSingle } from './listing.js';
 import { newPixel } from './records.js';
 import { advertiserFilter, advertiserForCreate, advertiserFromQuery, findTarget } from './scope.js';
-import { bodyObject, deletedResponse, writtenResponse, type Service, type ServiceRequest } from './service.js';
+import {
+  bodyObject,
+  created,
+  deleted,
+  deletedResponse,
+  updated,
+  writtenResponse,
+  type Service,
+  type ServiceRequest,
+} from './service-handler.js';
 import type { Store } from './store.js';
 import type { JsonObject, PixelRecord } from './types.js';
 
@@ -105,6 +115,7 @@ export const pixelService: Service = {
   GET(request) {
     const { query, store, user } = request;
     const byAdvertiser = advertiserFilter(request);
+    const modified = modifiedFilter(request);
     const response = listResponse({
       key: 'pixels',
       rows: candidates(readIdList(query), (id) => store.pixels.get(id), () => store.pixels.values()),
@@ -113,7 +124,8 @@ export const pixelService: Service = {
         (!byAdvertiser || byAdvertiser(p.advertiser_id)) &&
         (query.code === undefined || p.code === query.code) &&
         matchesSearch(query.search, p.id, p.name, p.code) &&
-        matchesState(query.state, p.state),
+        matchesState(query.state, p.state) &&
+        (!modified || modified(p)),
       render: (p) => renderPixel(store, p),
       paging: readPaging(query),
       memo: listingMemo(request, 'pixel'),
@@ -130,7 +142,7 @@ export const pixelService: Service = {
     pixel.id = request.store.nextId('pixel');
     request.store.pixels.set(pixel);
     // conversion-pixel-service.md "Add a conversion pixel": the answer is only status and id.
-    return { payload: { id: pixel.id }, outputTerm: 'pixel', wrote: true, bare: true };
+    return { payload: { id: pixel.id }, outputTerm: 'pixel', wrote: true, bare: true, change: created('pixel', pixel, input) };
   },
 
   PUT(request) {
@@ -143,7 +155,7 @@ export const pixelService: Service = {
     applyFields(request, next, input, false);
     next.last_modified = formatTimestamp(request.now);
     request.store.pixels.set(next);
-    return writtenResponse('pixel', next.id, renderPixel(request.store, next), 'PUT');
+    return writtenResponse('pixel', next.id, renderPixel(request.store, next), 'PUT', updated('pixel', current, next, input));
   },
 
   DELETE(request) {
@@ -155,6 +167,6 @@ export const pixelService: Service = {
       );
     }
     request.store.pixels.delete(current.id);
-    return deletedResponse();
+    return deletedResponse(deleted('pixel', current));
   },
 };

@@ -1,7 +1,7 @@
 /** `/advertiser` and `/member`: read only here (xandr-sync never writes them). */
 import { ApiError } from './api-error.js';
 import { candidates, listingMemo, listResponse, matchesSearch, matchesState, readIdList, readPaging, requireFoundIfSingle } from './listing.js';
-import type { Service } from './service.js';
+import type { Service } from './service-handler.js';
 
 export const advertiserService: Service = {
   name: 'advertiser',

@@ -9,12 +9,16 @@ import type {
   LineItemRecord,
   MemberRecord,
   PixelRecord,
+  ProfileRecord,
+  ProfileSegment,
+  ProfileSegmentGroup,
   SegmentRecord,
 } from './types.js';
 import { toInteger, toNumber } from './fields.js';
 
+/** bidder_id 2: Xandr's own bidder, as both authentication articles' member examples show. */
 export function newMember(id: number, name: string): MemberRecord {
-  return { id, name, state: 'active' };
+  return { id, name, state: 'active', bidder_id: 2 };
 }
 
 export function newAdvertiser(id: number, memberId: number, now: number): AdvertiserRecord {
@@ -121,6 +125,59 @@ export function newLineItem(id: number, advertiserId: number, memberId: number, 
     priority: 5,
     last_modified: formatTimestamp(now),
   };
+}
+
+/** Defaults as profile-service.md documents them; the many targeting fields xandr-sync never reads stay unset. */
+export function newProfile(id: number, advertiserId: number, memberId: number, now: number): ProfileRecord {
+  return {
+    id,
+    code: null,
+    description: null,
+    advertiser_id: advertiserId,
+    member_id: memberId,
+    is_template: false,
+    segment_boolean_operator: 'and',
+    segment_targets: null,
+    segment_group_targets: null,
+    is_archived: false,
+    archived_on: null,
+    created_on: formatTimestamp(now),
+    last_modified: formatTimestamp(now),
+  };
+}
+
+/**
+ * Stored profile segment targeting in canonical form, whatever a raw upsert holds: elements without an
+ * integer id are dropped, missing fields get the documented defaults.
+ */
+export function canonicalSegmentTargets(value: unknown): ProfileSegment[] | null {
+  if (!Array.isArray(value)) return null;
+  const segments: ProfileSegment[] = [];
+  for (const element of value) {
+    if (typeof element !== 'object' || element === null) continue;
+    const raw = element as Record<string, unknown>;
+    const id = toInteger(raw.id);
+    if (id === undefined) continue;
+    const integerOrNull = (v: unknown, fallback: number | null) => (v === undefined ? fallback : (toInteger(v) ?? null));
+    segments.push({
+      id,
+      action: raw.action === 'exclude' ? 'exclude' : 'include',
+      start_minutes: integerOrNull(raw.start_minutes, 0),
+      expire_minutes: integerOrNull(raw.expire_minutes, -1),
+      other_equals: typeof raw.other_equals === 'string' || typeof raw.other_equals === 'number' ? raw.other_equals : null,
+      other_less: integerOrNull(raw.other_less, null),
+      other_greater: integerOrNull(raw.other_greater, null),
+      other_in_list: Array.isArray(raw.other_in_list) ? (raw.other_in_list as (string | number)[]) : null,
+    });
+  }
+  return segments;
+}
+
+export function canonicalSegmentGroups(value: unknown): ProfileSegmentGroup[] | null {
+  if (!Array.isArray(value)) return null;
+  return value
+    .filter((group): group is Record<string, unknown> => typeof group === 'object' && group !== null)
+    .map((group) => ({ boolean_operator: group.boolean_operator === 'and' ? 'and' : 'or', segments: canonicalSegmentTargets(group.segments) ?? [] }));
 }
 
 /** Stored line-item pixels in canonical form, whatever a raw upsert or an old state file holds. */

@@ -1,17 +1,19 @@
 /** Which service a path names, and whether it supports the method. */
 import { ApiError } from './api-error.js';
+import { changeLogDetailService, changeLogService } from './change-log-service.js';
 import { lineItemService } from './line-item-service.js';
 import { pixelService } from './pixel-service.js';
+import { profileService } from './profile-service.js';
 import { advertiserService, memberService } from './read-services.js';
 import { segmentService } from './segment-service.js';
-import type { Handler, Method, Service } from './service.js';
+import type { Handler, Method, Service } from './service-handler.js';
 
 const SERVICES = new Map<string, Service>(
-  [segmentService, pixelService, lineItemService, advertiserService, memberService].map((s) => [`/${s.name}`, s]),
+  [segmentService, pixelService, lineItemService, profileService, changeLogService, changeLogDetailService, advertiserService, memberService].map((s) => [`/${s.name}`, s]),
 );
 
 /** "/segment/" and "/segment" are the same service. */
-export function normalisePath(path: string): string {
+export function normalizePath(path: string): string {
   return path.length > 1 ? path.replace(/\/+$/, '') : path;
 }
 

@@ -5,7 +5,7 @@
 import { ApiError } from './api-error.js';
 import type { Collection } from './collection.js';
 import { readId } from './fields.js';
-import type { ServiceRequest } from './service.js';
+import type { ServiceRequest } from './service-handler.js';
 import type { AdvertiserRecord } from './types.js';
 
 /** `?member_id=` must be the user's own member: anything else is not allowed. */

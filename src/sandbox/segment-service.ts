@@ -16,10 +16,20 @@ import {
   rejectUnknownFields,
   formatTimestamp,
 } from './fields.js';
+import { modifiedFilter } from './last-modified-filter.js';
 import { candidates, listingMemo, listResponse, matchesSearch, matchesState, readIdList, readPaging, requireFoundIfSingle } from './listing.js';
 import { newSegment } from './records.js';
 import { advertiserFilter, advertiserForCreate, advertiserFromQuery, checkMemberQuery, findAdvertiser, findTarget } from './scope.js';
-import { bodyObject, deletedResponse, writtenResponse, type Service, type ServiceRequest } from './service.js';
+import {
+  bodyObject,
+  created,
+  deleted,
+  deletedResponse,
+  updated,
+  writtenResponse,
+  type Service,
+  type ServiceRequest,
+} from './service-handler.js';
 import type { JsonObject, SegmentRecord } from './types.js';
 
 const WRITABLE = new Set([
@@ -118,6 +128,7 @@ export const segmentService: Service = {
     const { query, store, user } = request;
     const ids = readIdList(query);
     const byAdvertiser = advertiserFilter(request);
+    const modified = modifiedFilter(request);
     const response = listResponse({
       key: 'segments',
       rows: candidates(ids, (id) => store.segments.get(id), () => store.segments.values()),
@@ -126,7 +137,8 @@ export const segmentService: Service = {
         (!byAdvertiser || byAdvertiser(s.advertiser_id)) &&
         (query.code === undefined || s.code === query.code) &&
         matchesSearch(query.search, s.id, s.short_name, s.code) &&
-        matchesState(query.state, s.state),
+        matchesState(query.state, s.state) &&
+        (!modified || modified(s)),
       render,
       paging: readPaging(query),
       memo: listingMemo(request, 'segment'),
@@ -144,7 +156,7 @@ export const segmentService: Service = {
     segment.advertiser_id = advertiserId;
     segment.id = request.store.nextId('segment');
     request.store.segments.set(segment);
-    return writtenResponse('segment', segment.id, render(segment), 'POST');
+    return writtenResponse('segment', segment.id, render(segment), 'POST', created('segment', segment, input));
   },
 
   PUT(request) {
@@ -167,7 +179,7 @@ export const segmentService: Service = {
     }
     next.last_modified = formatTimestamp(request.now);
     request.store.segments.set(next);
-    return writtenResponse('segment', next.id, render(next), 'PUT');
+    return writtenResponse('segment', next.id, render(next), 'PUT', updated('segment', current, next, input));
   },
 
   DELETE(request) {
@@ -180,6 +192,6 @@ export const segmentService: Service = {
       codeScope: () => request.user.memberId,
     });
     request.store.segments.delete(current.id);
-    return deletedResponse();
+    return deletedResponse(deleted('segment', current));
   },
 };

@@ -1,17 +1,28 @@
 /**
- * The sandbox's data: members, advertisers, segments, pixels and line items, plus the id sequences and the
- * reverse index "pixel -> line items using it" (a pixel's read-only `line_items`, and the delete check).
+ * The sandbox's data: members, advertisers, segments, pixels, line items and profiles, plus the id sequences
+ * and the reverse index "pixel -> line items using it" (a pixel's read-only `line_items`, and the delete check).
  */
 import { Collection } from './collection.js';
-import { toInteger } from './fields.js';
-import { ListingCache } from './listing.js';
-import { canonicalPixels, newAdvertiser, newLineItem, newPixel, newSegment } from './records.js';
+import { ChangeLog } from './change-log.js';
+import { changedFields } from './field-changes.js';
+import { formatTimestamp, has, toInteger } from './fields.js';
+import {
+  canonicalPixels,
+  canonicalSegmentGroups,
+  canonicalSegmentTargets,
+  newAdvertiser,
+  newLineItem,
+  newPixel,
+  newProfile,
+  newSegment,
+} from './records.js';
 import type {
   AdvertiserRecord,
   JsonObject,
   LineItemRecord,
   MemberRecord,
   PixelRecord,
+  ProfileRecord,
   SandboxObjects,
   SandboxState,
   SegmentRecord,
@@ -19,7 +30,14 @@ import type {
 } from './types.js';
 
 /** Where ids start: pixels at 12345 so that the seed article's line-item PUT (pixel 12345) works verbatim. */
-export const FIRST_IDS = { segment: 1_000_001, pixel: 12_345, lineItem: 9_001 } as const;
+/** One object an upsert created or changed: before (null when new) and after. */
+export interface UpsertChange {
+  service: 'segment' | 'pixel' | 'line-item' | 'profile';
+  before: JsonObject | null;
+  after: JsonObject;
+}
+
+export const FIRST_IDS = { segment: 1_000_001, pixel: 12_345, lineItem: 9_001, profile: 8_001 } as const;
 
 export class Store {
   readonly members = new Map<number, MemberRecord>();
@@ -27,14 +45,14 @@ export class Store {
   readonly segments = new Collection<SegmentRecord>((s) => s.member_id);
   readonly pixels = new Collection<PixelRecord>((p) => p.advertiser_id);
   readonly lineItems = new Collection<LineItemRecord>((l) => l.advertiser_id);
+  readonly profiles = new Collection<ProfileRecord>((p) => p.advertiser_id);
+  readonly changeLog = new ChangeLog();
   private readonly pixelUsers = new Map<number, Set<number>>();
-  /** Matching rows of recent listings (listing.ts), valid for the `version` they were read at. */
-  readonly listings = new ListingCache();
-  private sequences: { segment: number; pixel: number; lineItem: number } = { ...FIRST_IDS };
+  private sequences: SandboxState['sequences'] = { ...FIRST_IDS };
 
   /** Changes whenever any collection changes (each one's version only grows, so their sum does too). */
   get version(): number {
-    return this.advertisers.version + this.segments.version + this.pixels.version + this.lineItems.version;
+    return this.advertisers.version + this.segments.version + this.pixels.version + this.lineItems.version + this.profiles.version;
   }
 
   nextId(kind: keyof typeof FIRST_IDS): number {
@@ -78,6 +96,8 @@ export class Store {
     this.segments.clear();
     this.pixels.clear();
     this.lineItems.clear();
+    this.profiles.clear();
+    this.changeLog.clear();
     this.pixelUsers.clear();
     this.sequences = { ...FIRST_IDS };
   }
@@ -95,17 +115,19 @@ export class Store {
   private view(): SandboxState {
     return {
       format: 'xandr-sync-sandbox',
-      version: 1,
+      version: 2,
       sequences: { ...this.sequences },
       members: [...this.members.values()],
       advertisers: [...this.advertisers.values()],
       segments: [...this.segments.values()],
       pixels: [...this.pixels.values()],
       lineItems: [...this.lineItems.values()],
+      profiles: [...this.profiles.values()],
+      changeLog: [...this.changeLog.all()],
     };
   }
 
-  /** Replaces everything with `state` (already checked by assertState). */
+  /** Replaces everything with `state` (already checked and upgraded by persistence.ts). */
   load(state: SandboxState): void {
     this.clear();
     const copy = structuredClone(state);
@@ -114,47 +136,96 @@ export class Store {
     for (const segment of copy.segments) this.segments.set(segment);
     for (const pixel of copy.pixels) this.pixels.set(pixel);
     for (const lineItem of copy.lineItems) this.putLineItem({ ...lineItem, pixels: canonicalPixels(lineItem.pixels) });
+    for (const profile of copy.profiles) this.profiles.set(profile);
+    this.changeLog.load(copy.changeLog);
     this.sequences = { ...FIRST_IDS, ...copy.sequences };
     this.bumpSequences();
   }
 
   /**
    * Raw objects by id, without validation: an existing object gets the given fields merged over it, a new
-   * one starts from the defaults a POST would give. For tests' out-of-band changes and bulk seeding.
+   * one starts from the defaults a POST would give. For tests' out-of-band ("console") changes and bulk
+   * seeding. An object that the upsert changes gets `last_modified` = now, unless the raw object sets it;
+   * one that it leaves as it was is not touched. Returns the changes, for the change log.
    */
-  upsert(objects: SandboxObjects, now: number): UpsertResult {
-    const result: UpsertResult = { advertisers: 0, segments: 0, pixels: 0, lineItems: 0 };
+  upsert(objects: SandboxObjects, now: number): { result: UpsertResult; changes: UpsertChange[] } {
+    const result: UpsertResult = { advertisers: 0, segments: 0, pixels: 0, lineItems: 0, profiles: 0 };
+    const changes: UpsertChange[] = [];
+    const merge = <T extends JsonObject & { id: number }>(base: T, existing: T | undefined, raw: JsonObject, fix: (merged: T) => void): T | null => {
+      const merged = { ...base, ...raw, id: base.id } as T;
+      fix(merged);
+      const fields = changedFields(existing ?? null, merged);
+      if (existing && fields.length === 0) return null;
+      if (!has(raw, 'last_modified')) (merged as JsonObject).last_modified = formatTimestamp(now);
+      return merged;
+    };
     for (const raw of objects.advertisers ?? []) {
       const id = rawId(raw, 'advertisers');
-      const memberId = toInteger(raw.member_id) ?? this.defaultMemberId();
-      this.advertisers.set({ ...(this.advertisers.get(id) ?? newAdvertiser(id, memberId, now)), ...raw, id });
+      const existing = this.advertisers.get(id);
+      const base = existing ?? newAdvertiser(id, toInteger(raw.member_id) ?? this.defaultMemberId(), now);
+      const merged = merge(base, existing, raw, () => undefined);
+      if (merged) this.advertisers.set(merged);
       result.advertisers++;
     }
     for (const raw of objects.segments ?? []) {
       const id = rawId(raw, 'segments');
-      const memberId = toInteger(raw.member_id) ?? this.defaultMemberId();
-      this.segments.set({ ...(this.segments.get(id) ?? newSegment(id, memberId, now)), ...raw, id });
+      const existing = this.segments.get(id);
+      const base = existing ?? newSegment(id, toInteger(raw.member_id) ?? this.defaultMemberId(), now);
+      const merged = merge(base, existing, raw, () => undefined);
+      if (merged) {
+        this.segments.set(merged);
+        changes.push({ service: 'segment', before: existing ?? null, after: merged });
+      }
       result.segments++;
     }
     for (const raw of objects.pixels ?? []) {
       const id = rawId(raw, 'pixels');
-      const base = this.pixels.get(id) ?? newPixel(id, toInteger(raw.advertiser_id) ?? 0, 0, now);
-      const merged = { ...base, ...raw, id } as PixelRecord;
-      merged.member_id = toInteger(raw.member_id) ?? this.memberOfAdvertiser(merged.advertiser_id) ?? base.member_id;
-      this.pixels.set(merged);
+      const existing = this.pixels.get(id);
+      const base = existing ?? newPixel(id, toInteger(raw.advertiser_id) ?? 0, 0, now);
+      const merged = merge(base, existing, raw, (p) => {
+        p.member_id = toInteger(raw.member_id) ?? this.memberOfAdvertiser(p.advertiser_id) ?? base.member_id;
+        p.segment_targets = canonicalSegmentTargets(p.segment_targets);
+        p.segment_group_targets = canonicalSegmentGroups(p.segment_group_targets);
+        p.is_archived = p.is_archived === true;
+      });
+      if (merged) {
+        this.pixels.set(merged);
+        changes.push({ service: 'pixel', before: existing ?? null, after: merged });
+      }
       result.pixels++;
     }
     for (const raw of objects.lineItems ?? []) {
       const id = rawId(raw, 'lineItems');
-      const base = this.lineItems.get(id) ?? newLineItem(id, toInteger(raw.advertiser_id) ?? 0, 0, now);
-      const merged = { ...base, ...raw, id } as LineItemRecord;
-      merged.member_id = toInteger(raw.member_id) ?? this.memberOfAdvertiser(merged.advertiser_id) ?? base.member_id;
-      merged.pixels = canonicalPixels(merged.pixels);
-      this.putLineItem(merged);
+      const existing = this.lineItems.get(id);
+      const base = existing ?? newLineItem(id, toInteger(raw.advertiser_id) ?? 0, 0, now);
+      const merged = merge(base, existing, raw, (li) => {
+        li.member_id = toInteger(raw.member_id) ?? this.memberOfAdvertiser(li.advertiser_id) ?? base.member_id;
+        li.pixels = canonicalPixels(li.pixels);
+      });
+      if (merged) {
+        this.putLineItem(merged);
+        changes.push({ service: 'line-item', before: existing ?? null, after: merged });
+      }
       result.lineItems++;
     }
+    for (const raw of objects.profiles ?? []) {
+      const id = rawId(raw, 'profiles');
+      const existing = this.profiles.get(id);
+      const base = existing ?? newProfile(id, toInteger(raw.advertiser_id) ?? 0, 0, now);
+      const merged = merge(base, existing, raw, (p) => {
+        p.member_id = toInteger(raw.member_id) ?? this.memberOfAdvertiser(p.advertiser_id) ?? base.member_id;
+        p.segment_targets = canonicalSegmentTargets(p.segment_targets);
+        p.segment_group_targets = canonicalSegmentGroups(p.segment_group_targets);
+        p.is_archived = p.is_archived === true;
+      });
+      if (merged) {
+        this.profiles.set(merged);
+        changes.push({ service: 'profile', before: existing ?? null, after: merged });
+      }
+      result.profiles++;
+    }
     this.bumpSequences();
-    return result;
+    return { result, changes };
   }
 
   private memberOfAdvertiser(advertiserId: unknown): number | undefined {
@@ -167,6 +238,7 @@ export class Store {
     this.sequences.segment = Math.max(this.sequences.segment, this.segments.maxId() + 1);
     this.sequences.pixel = Math.max(this.sequences.pixel, this.pixels.maxId() + 1);
     this.sequences.lineItem = Math.max(this.sequences.lineItem, this.lineItems.maxId() + 1);
+    this.sequences.profile = Math.max(this.sequences.profile, this.profiles.maxId() + 1);
   }
 }
 

@@ -6,13 +6,34 @@
 
 export type Dialect = 'modern' | 'legacy';
 
+/**
+ * `sandbox`: the shapes of xandr-api.md Part A (plural keys for every GET, the object after POST and PUT,
+ * dbg_info everywhere). `documented`: the different shapes Xandr's own articles show (docs/sandbox.md).
+ */
+export type AnswerShapes = 'sandbox' | 'documented';
+
 export type JsonObject = Record<string, unknown>;
+
+/**
+ * Where the sandbox gets its time. `test/helpers/fake-clock.ts`'s FakeClock fits it, so tests move time by
+ * hand; the default is the system clock.
+ */
+export interface SandboxClock {
+  /** Epoch milliseconds. */
+  now(): number;
+  /** Resolves after `ms`; rejects with the signal's reason if it aborts first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
 
 export interface SandboxUser {
   username: string;
   password: string;
   /** The member the user belongs to; default 958. */
   memberId?: number;
+  /** Xandr's user id: in tokens and the change log. Default 1001, 1002, ... in the order of the users. */
+  userId?: number;
+  /** The name the change log shows for the user's writes (`user_full_name`); default the username. */
+  fullName?: string;
 }
 
 export interface SandboxLimits {
@@ -38,14 +59,32 @@ export interface SandboxConfig {
   dialect: Dialect;
   limits: SandboxLimits;
   latency: LatencyRange | null;
+  /** A token expires this long after its last use (sliding; 0 expires every token at once). */
   tokenIdleMs: number;
+  /** A token expires this long after its login, however recently it was used. */
+  tokenLifetimeMs: number;
+  /**
+   * Silently ignore `min_`/`max_`/`nmin_`/`nmax_last_modified` on GET, as a Xandr service that does not
+   * support the filter would, so that clients can test their fallback.
+   */
+  ignoreModifiedFilter: boolean;
+  /**
+   * Answer `/change-log` and `/change-log-detail` with UNAUTH, as Xandr does for user types that may not
+   * call them (only member, advertiser and member_advertiser users may), so that clients can test failing soft.
+   */
+  refuseChangeLog: boolean;
+  shapes: AnswerShapes;
 }
 
 export interface SandboxConfigPatch {
   dialect?: Dialect;
+  shapes?: AnswerShapes;
   limits?: Partial<SandboxLimits>;
   latency?: LatencyRange | null;
   tokenIdleMs?: number;
+  tokenLifetimeMs?: number;
+  ignoreModifiedFilter?: boolean;
+  refuseChangeLog?: boolean;
 }
 
 export type FaultAction = 'error' | 'reset' | 'lose' | 'throttle' | 'delay';
@@ -143,6 +182,7 @@ export interface MemberRecord extends JsonObject {
   id: number;
   name: string;
   state: string;
+  bidder_id?: number;
 }
 
 export interface AdvertiserRecord extends JsonObject {
@@ -180,25 +220,102 @@ export interface LineItemRecord extends JsonObject {
   pixels: LineItemPixel[] | null;
 }
 
+/** One segment a profile targets, as stored (`code`, `name` and `deleted` are filled from the segment on output). */
+export interface ProfileSegment {
+  id: number;
+  action: 'include' | 'exclude';
+  start_minutes: number | null;
+  expire_minutes: number | null;
+  other_equals: string | number | null;
+  other_less: number | null;
+  other_greater: number | null;
+  other_in_list: (string | number)[] | null;
+}
+
+export interface ProfileSegmentGroup {
+  boolean_operator: 'and' | 'or';
+  segments: ProfileSegment[];
+}
+
+export interface ProfileRecord extends JsonObject {
+  id: number;
+  member_id: number;
+  advertiser_id: number;
+  code: string | null;
+  segment_boolean_operator: 'and' | 'or';
+  segment_targets: ProfileSegment[] | null;
+  segment_group_targets: ProfileSegmentGroup[] | null;
+  is_archived: boolean;
+}
+
+/** The services whose writes the change log records. */
+export type LoggedService = 'segment' | 'pixel' | 'line-item' | 'profile';
+
+/** One field of a change-log transaction (change-log-services.md "changes object"). */
+export interface FieldChange {
+  field_name: string;
+  old_value: unknown;
+  new_value: unknown;
+  changed: boolean;
+}
+
+/** Who made a change, as the change log names them. */
+export interface ChangeAuthor {
+  user_id: number;
+  user_full_name: string;
+  /** `direct` for the API; `hbui` (the console), `LIAA-allocation`, `bmwBulkEdit`, `LIAA-blkupld`, `bmwInlineEdit`, `LIAA-dup`. */
+  request_source: string;
+}
+
+/** One recorded write (change-log-services.md), as stored; `/change-log` and `/change-log-detail` show parts of it. */
+export interface ChangeLogTransaction extends ChangeAuthor {
+  /** A UUID (typed int in the docs, a UUID string in their examples). */
+  transaction_id: string;
+  service: LoggedService;
+  resource_id: number;
+  member_id: number;
+  created_on: string;
+  method: 'POST' | 'PUT' | 'DELETE';
+  /** The URL of the request; null for a control upsert. */
+  url: string | null;
+  /** The authentication token the request used, as Xandr records it. */
+  session_id: string | null;
+  client_ip: string | null;
+  ip_info: string | null;
+  changes: FieldChange[];
+  num_of_changes: number;
+  /** The object before the change (for a POST: the object as sent), as JSON text. */
+  raw_json: string;
+  /** The object after the change (for a DELETE: before it), as JSON text. */
+  object_json: string;
+}
+
 /** The whole state: what `GET /__sandbox/state` returns and what the state file holds. */
 export interface SandboxState {
   format: 'xandr-sync-sandbox';
-  version: 1;
+  /** 2 added profiles and the change log; version 1 files are still read (as having neither). */
+  version: 2;
   /** The next id each service hands out. */
-  sequences: { segment: number; pixel: number; lineItem: number };
+  sequences: { segment: number; pixel: number; lineItem: number; profile: number };
   members: MemberRecord[];
   advertisers: AdvertiserRecord[];
   segments: SegmentRecord[];
   pixels: PixelRecord[];
   lineItems: LineItemRecord[];
+  profiles: ProfileRecord[];
+  /** Oldest first. */
+  changeLog: ChangeLogTransaction[];
 }
 
 /** Raw objects for `POST /__sandbox/objects`: upserted by id, without validation. */
 export interface SandboxObjects {
+  /** Who made these changes, for the change log; default the console user "Sandbox Console User" (2001, `hbui`). */
+  by?: Partial<ChangeAuthor>;
   advertisers?: JsonObject[];
   segments?: JsonObject[];
   pixels?: JsonObject[];
   lineItems?: JsonObject[];
+  profiles?: JsonObject[];
 }
 
 export interface UpsertResult {
@@ -206,6 +323,7 @@ export interface UpsertResult {
   segments: number;
   pixels: number;
   lineItems: number;
+  profiles: number;
 }
 
 /** The in-process twin of the `/__sandbox/` control endpoint. */
@@ -235,11 +353,17 @@ export interface SandboxOptions {
   users?: SandboxUser[];
   limits?: Partial<SandboxLimits>;
   tokenIdleMs?: number;
+  tokenLifetimeMs?: number;
+  ignoreModifiedFilter?: boolean;
+  refuseChangeLog?: boolean;
+  shapes?: AnswerShapes;
   latency?: LatencyRange;
   faults?: FaultRule[];
   seed?: number;
   /** Start with only the members (no advertisers, line items, pixels or segments). */
   empty?: boolean;
+  /** The time source; default the system clock. */
+  clock?: SandboxClock;
 }
 
 export interface Sandbox {

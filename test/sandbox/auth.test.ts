@@ -1,9 +1,14 @@
 import * as assert from 'uvu/assert';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { readFileSync } from 'node:fs';
+import type { SandboxClock } from '../../src/sandbox/index.js';
+import { FakeClock } from '../helpers/fake-clock.js';
 import { Api, assertError, ok, sandboxSuite } from './helpers.js';
 
+const clock = new FakeClock(Date.UTC(2026, 0, 5, 9));
+// The test helper's clock is the sandbox's port as it is, with no adapter.
+const port: SandboxClock = clock;
 const s = sandboxSuite('sandbox /auth and tokens', {
+  clock: port,
   users: [
     { username: 'sandbox', password: 'sandbox' },
     { username: 'other', password: 'S3cret!pass', memberId: 1282 },
@@ -50,20 +55,54 @@ test('a user sees only its own member', async () => {
   assertError(await other.get('/line-item?id=205'), { status: 404, errorId: 'SYNTAX' });
 });
 
-test('tokens expire after the idle time, and each call slides it', async () => {
-  s.sb.control.configure({ tokenIdleMs: 400 });
+const HOUR = 60 * 60 * 1000;
+
+test('by default a token expires 2 hours after its last use, and each call slides that', async () => {
   const api = new Api(s.sb.url);
   await api.login();
-  // 600 ms in all, longer than the idle time: only sliding keeps the token alive.
-  for (let i = 0; i < 4; i++) {
-    await sleep(150);
+  // Five hours in all, longer than the idle time: only sliding keeps the token alive.
+  for (let i = 0; i < 5; i++) {
+    await clock.advance(HOUR);
     ok(await api.get('/member'));
   }
-  await sleep(600);
-  assertError(await api.get('/member'), { status: 401, errorId: 'NOAUTH', message: /token expired \(idle/ });
+  await clock.advance(2 * HOUR - 1);
+  ok(await api.get('/member'), 'one millisecond before the idle time is up');
+  await clock.advance(2 * HOUR);
+  assertError(await api.get('/member'), { status: 401, errorId: 'NOAUTH', message: /token expired \(idle for more than 7200 seconds\)/ });
   assertError(await api.get('/member'), { status: 401, errorId: 'NOAUTH' });
   ok(await api.login());
   ok(await api.get('/member'));
+});
+
+test('by default a token expires 24 hours after its login however often it is used', async () => {
+  const api = new Api(s.sb.url);
+  await api.login();
+  for (let i = 0; i < 23; i++) {
+    await clock.advance(HOUR);
+    ok(await api.get('/member'), `hour ${i + 1}`);
+  }
+  await clock.advance(HOUR - 1);
+  ok(await api.get('/member'), 'one millisecond before the 24 hours are up');
+  await clock.advance(1);
+  assertError(await api.get('/member'), { status: 401, errorId: 'NOAUTH', message: /token expired \(older than 86400 seconds\)/ });
+});
+
+test('the idle time and the lifetime are settings', async () => {
+  s.sb.control.configure({ tokenIdleMs: 400, tokenLifetimeMs: 1000 });
+  const api = new Api(s.sb.url);
+  await api.login();
+  await clock.advance(399);
+  ok(await api.get('/member'));
+  await clock.advance(400);
+  assertError(await api.get('/member'), { status: 401, errorId: 'NOAUTH', message: /idle for more than/ });
+  await api.login();
+  for (let i = 0; i < 3; i++) {
+    await clock.advance(300);
+    ok(await api.get('/member'));
+  }
+  await clock.advance(100);
+  assertError(await api.get('/member'), { status: 401, errorId: 'NOAUTH', message: /older than 1 seconds/ });
+  assert.equal([s.sb.control.config().tokenIdleMs, s.sb.control.config().tokenLifetimeMs], [400, 1000]);
 });
 
 test('expire-tokens invalidates every current token; a new login works', async () => {
@@ -86,6 +125,12 @@ test('10 successful logins per user per 5 minutes, then NOAUTH saying the limit 
   ok(await api.login('other', 'S3cret!pass'));
   ok(await api.get('/member'), 'the tokens already issued stay valid');
   assert.is(s.sb.control.stats().logins, 11);
+  // All ten were at one instant: 5 minutes later they have all left the window.
+  await clock.advance(5 * 60 * 1000 - 1);
+  assertError(await api.login(), { status: 401, errorId: 'NOAUTH', message: /Authentication limit exceeded/ });
+  await clock.advance(1);
+  for (let i = 0; i < 10; i++) ok(await api.login());
+  assertError(await api.login(), { status: 401, errorId: 'NOAUTH', message: /Authentication limit exceeded/ });
 });
 
 test('the log never holds a password', async () => {

@@ -32,7 +32,8 @@ test('flags become sandbox options', () => {
       '--port', '8080', '--host', '::1', '--state', 's.json', '--errors', 'legacy', '--user', 'ann:pa:ss', '--user', 'bob:x',
       '--read-limit', '100', '--write-limit', '10', '--window', '30', '--max-in-flight', '5', '--latency', '10-50',
       '--fail-rate', '0.1', '--fail-status', '502', '--reset-rate', '0.05', '--lose-rate', '0.02', '--token-idle', '60',
-      '--seed', '7', '--empty',
+      '--token-lifetime', '3600', '--seed', '7', '--empty', '--ignore-modified-filter', '--refuse-change-log',
+      '--shapes', 'documented',
     ]),
     {
       port: 8080,
@@ -43,6 +44,10 @@ test('flags become sandbox options', () => {
       users: [{ username: 'ann', password: 'pa:ss' }, { username: 'bob', password: 'x' }],
       limits: { reads: 100, writes: 10, windowMs: 30_000, maxInFlight: 5 },
       tokenIdleMs: 60_000,
+      tokenLifetimeMs: 3_600_000,
+      ignoreModifiedFilter: true,
+      refuseChangeLog: true,
+      shapes: 'documented',
       latency: { minMs: 10, maxMs: 50 },
       seed: 7,
       faults: [
@@ -58,6 +63,7 @@ test('flags become sandbox options', () => {
 test('bad flags are usage errors that name the flag and never echo a password', () => {
   const cases: [string[], RegExp][] = [
     [['--errors', 'old'], /--errors must be one of modern, legacy/],
+    [['--shapes', 'real'], /--shapes must be one of sandbox, documented/],
     [['--port', 'http'], /--port must be a whole number/],
     [['--fail-rate', '2'], /--fail-rate must be a number from 0 to 1/],
     [['--fail-status', '500'], /--fail-status needs --fail-rate/],

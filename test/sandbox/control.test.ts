@@ -1,8 +1,9 @@
 import * as assert from 'uvu/assert';
+import { FakeClock } from '../helpers/fake-clock.js';
 import { ok, sandboxSuite } from './helpers.js';
 
-
-const s = sandboxSuite('sandbox control endpoint /__sandbox/');
+const clock = new FakeClock(Date.UTC(2026, 0, 5, 9));
+const s = sandboxSuite('sandbox control endpoint /__sandbox/', { clock });
 const test = s.test;
 
 async function control(method: string, name: string, body?: unknown): Promise<{ status: number; body: any }> {
@@ -61,11 +62,16 @@ test('GET/PUT /config: partial updates, validated', async () => {
     limits: { reads: 1000, writes: 60, windowMs: 60000, maxInFlight: 15, logins: 10, loginWindowMs: 300000 },
     latency: null,
     tokenIdleMs: 7200000,
+    tokenLifetimeMs: 86400000,
+    ignoreModifiedFilter: false,
+    refuseChangeLog: false,
+    shapes: 'sandbox',
   });
   const after = (await control('PUT', 'config', { dialect: 'legacy', limits: { writes: 5 }, latency: { minMs: 1, maxMs: 3 } })).body;
   assert.equal([after.dialect, after.limits.writes, after.limits.reads, after.latency], ['legacy', 5, 1000, { minMs: 1, maxMs: 3 }]);
+  assert.equal((await control('PUT', 'config', { latency: null })).body.latency, null);
   assert.is((await s.api.get('/segment?id=1')).status, 200, 'legacy dialect is live');
-  for (const bad of [{ dialect: 'old' }, { limits: { reads: 0 } }, { limits: { burst: 1 } }, { latency: { minMs: 5, maxMs: 1 } }, { colour: 1 }]) {
+  for (const bad of [{ dialect: 'old' }, { limits: { reads: 0 } }, { limits: { burst: 1 } }, { latency: { minMs: 5, maxMs: 1 } }, { colour: 1 }, { shapes: 'docs' }, { refuseChangeLog: 'yes' }]) {
     const reply = await control('PUT', 'config', bad);
     assert.is(reply.status, 400, JSON.stringify(bad));
     assert.type(reply.body.error, 'string');
@@ -95,7 +101,7 @@ test('GET /state and PUT /state round-trip the whole state', async () => {
   const state = (await control('GET', 'state')).body;
   assert.is(state.format, 'xandr-sync-sandbox');
   assert.is(state.segments.length, 1);
-  assert.equal(state.sequences, { segment: 1000002, pixel: 12345, lineItem: 9001 });
+  assert.equal(state.sequences, { segment: 1000002, pixel: 12345, lineItem: 9001, profile: 8001 });
   await control('POST', 'reset');
   assert.equal((await control('PUT', 'state', state)).body, { ok: true });
   await s.api.login();
@@ -113,7 +119,7 @@ test('POST /objects upserts raw objects by id, unlogged: new ones get defaults, 
     pixels: [{ id: 70, name: 'raw pixel', advertiser_id: 42 }],
     lineItems: [{ id: 205, name: 'edited in the console' }, { id: 700, name: 'raw li', advertiser_id: 42, pixels: [{ id: '70', state: 'active' }] }],
   });
-  assert.equal(reply.body, { upserted: { advertisers: 1, segments: 1, pixels: 1, lineItems: 2 } });
+  assert.equal(reply.body, { upserted: { advertisers: 1, segments: 1, pixels: 1, lineItems: 2, profiles: 0 } });
   assert.equal(s.sb.control.log().map((e) => e.path), ['/auth'], 'not logged');
   const seg = ok(await s.api.get('/segment?id=7')).segments[0];
   assert.equal([seg.short_name, seg.member_id, seg.state, seg.price], ['raw', 958, 'active', '0']);

@@ -1,7 +1,19 @@
 import * as assert from 'uvu/assert';
-import { assertError, ok, sandboxSuite } from './helpers.js';
+import { FakeClock } from '../helpers/fake-clock.js';
+import { assertError, ok, sandboxSuite, waitFor, type Reply } from './helpers.js';
 
-const s = sandboxSuite('sandbox fault injection');
+const clock = new FakeClock(Date.UTC(2026, 0, 5, 9));
+const s = sandboxSuite('sandbox fault injection', { clock });
+
+/** Sends a request and reports when its answer has arrived. */
+function track(request: Promise<Reply>): { reply: Promise<Reply>; done: () => boolean } {
+  let done = false;
+  const reply = request.then((r) => {
+    done = true;
+    return r;
+  });
+  return { reply, done: () => done };
+}
 const test = s.test;
 
 /** fetch rejects when the connection is dropped without an answer. */
@@ -70,9 +82,14 @@ test('throttle answers 429 with the rule\'s Retry-After, without processing', as
   assert.is(s.sb.control.stats().throttled, 1);
 });
 
-test('delay holds a request and then serves it', async () => {
-  s.sb.control.setFaults([{ path: '/member', action: 'delay', delayMs: 50, count: 1 }]);
-  ok(await s.api.get('/member'));
+test('delay holds a request on the clock for delayMs, then serves it', async () => {
+  s.sb.control.setFaults([{ path: '/member', action: 'delay', delayMs: 5000, count: 1 }]);
+  const call = track(s.api.get('/member'));
+  await waitFor(() => clock.pending === 1, 'the request to be held');
+  await clock.advance(4999);
+  assert.not.ok(call.done(), 'still held one millisecond before the delay is up');
+  await clock.advance(1);
+  ok(await call.reply);
   const entry = s.sb.control.log().find((e) => e.path === '/member')!;
   assert.equal([entry.fault, entry.status, entry.processed], ['delay', 200, true]);
 });
@@ -95,13 +112,26 @@ test('rate is deterministic given a seed', async () => {
   assert.not.equal(other, first, 'another seed gives another sequence');
 });
 
-test('latency applies to API requests only', async () => {
-  s.sb.control.configure({ latency: { minMs: 30, maxMs: 30 } });
-  const started = Date.now();
-  ok(await s.api.get('/member'));
-  assert.ok(Date.now() - started >= 25, 'the API request waited');
+test('latency holds API requests on the clock, and control requests not at all', async () => {
+  s.sb.control.configure({ latency: { minMs: 30_000, maxMs: 30_000 } });
+  const call = track(s.api.get('/member'));
+  await waitFor(() => clock.pending === 1, 'the request to wait out its latency');
   const log = await fetch(`${s.sb.url}/__sandbox/log`);
-  assert.is(log.status, 200);
+  assert.is(log.status, 200, 'the control endpoint answers while the API request waits');
+  assert.not.ok(call.done());
+  await clock.advance(29_999);
+  assert.not.ok(call.done(), 'one millisecond early');
+  await clock.advance(1);
+  ok(await call.reply);
+});
+
+test('the request log records arrival times from the clock', async () => {
+  const before = clock.now();
+  ok(await s.api.get('/member'));
+  await clock.advance(61_000);
+  ok(await s.api.get('/segment'));
+  const [member, segment] = s.sb.control.log().filter((e) => e.path !== '/auth');
+  assert.equal([member!.at, segment!.at], [before, before + 61_000]);
 });
 
 test('bad rules are refused with a reason, in process and over HTTP', async () => {

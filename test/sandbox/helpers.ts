@@ -46,6 +46,18 @@ export class Api {
 }
 
 /**
+ * Waits (real time, a millisecond at a time) until the sandbox has got as far as `check` says, e.g. until a
+ * request is asleep on the fake clock. It never waits out a window or an expiry: those are clock moves.
+ */
+export async function waitFor(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 2000; i++) {
+    if (check()) return;
+    await new Promise((resolve) => setTimeout(resolve, 1));
+  }
+  throw new Error(`gave up waiting for ${what}`);
+}
+
+/**
  * A suite with one sandbox for all its tests; before each test the sandbox is reset (fresh state, the
  * suite's start config) and `api` is logged in as sandbox/sandbox.
  */

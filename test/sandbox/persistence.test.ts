@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox } from '../../src/sandbox/index.js';
@@ -27,6 +27,7 @@ test('the file is created at start (with its directory) and holds every acknowle
     await api.login();
     const { id } = ok(await api.post('/segment', { segment: { short_name: 'durable', code: 'durable' } }));
     assert.equal(read(path).segments.map((x: any) => x.id), [id], 'written before the answer was sent');
+    assert.is(statSync(path).mode & 0o777, 0o600, 'readable by its owner only: the change log holds session ids');
     ok(await api.del(`/segment?id=${id}`));
     assert.equal(read(path).segments, [], 'deletes too');
   } finally {
@@ -55,6 +56,42 @@ test('a restart with the same file continues where it left off, sequences includ
     assert.equal(read(path).segments, [], 'a reset is written too');
   } finally {
     await second.close();
+  }
+});
+
+test('a version-1 file (before profiles and the change log) is read, and written back as version 2', async () => {
+  const path = join(dir, 'v1.json');
+  const v1 = {
+    format: 'xandr-sync-sandbox',
+    version: 1,
+    sequences: { segment: 1000005, pixel: 12345, lineItem: 9001 },
+    members: [{ id: 958, name: 'Sandbox Member', state: 'active' }],
+    advertisers: [{ id: 1234, member_id: 958, name: 'Old', code: null, state: 'active' }],
+    segments: [{ id: 1000004, member_id: 958, advertiser_id: null, code: 'old', short_name: 'Old segment' }],
+    pixels: [],
+    lineItems: [{ id: 205, member_id: 958, advertiser_id: 1234, code: null, name: 'Old line item', line_item_type: 'standard_v1', revenue_type: 'cpa', pixels: null }],
+  };
+  writeFileSync(path, JSON.stringify(v1));
+  const sb = await startSandbox({ statePath: path });
+  try {
+    const api = new Api(sb.url);
+    await api.login();
+    assert.is(ok(await api.get('/segment?code=old')).segments[0].id, 1000004);
+    assert.equal(ok(await api.get('/profile')).profiles, []);
+    assert.is(ok(await api.post('/profile?advertiser_id=1234', { profile: {} })).id, 8001, 'the profile sequence starts fresh');
+    const saved = read(path);
+    assert.equal([saved.version, saved.profiles.length, saved.sequences.segment], [2, 1, 1000005]);
+    await sb.control.load(v1 as never);
+    assert.equal(sb.control.snapshot().profiles, [], 'the control endpoint takes version 1 too');
+  } finally {
+    await sb.close();
+  }
+  writeFileSync(path, JSON.stringify({ ...v1, version: 3 }));
+  try {
+    await startSandbox({ statePath: path });
+    assert.unreachable('version 3 is not a format this sandbox knows');
+  } catch (error) {
+    assert.match((error as Error).message, /unsupported 'version' 3 \(this sandbox reads versions 1 and 2\)/);
   }
 });
 

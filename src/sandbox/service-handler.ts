@@ -2,8 +2,9 @@
 import { ApiError } from './api-error.js';
 import type { SessionUser } from './auth.js';
 import { has, isObject } from './fields.js';
+import type { ListingCache } from './listing-cache.js';
 import type { Store } from './store.js';
-import type { JsonObject } from './types.js';
+import type { JsonObject, LoggedService, SandboxConfig } from './types.js';
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -14,6 +15,10 @@ export interface ServiceRequest {
   body: unknown;
   user: SessionUser;
   store: Store;
+  /** Recent listings' matching rows, shared by the pages of one listing. */
+  listings: ListingCache;
+  /** The live settings (read only). */
+  settings: SandboxConfig;
   now: number;
 }
 
@@ -26,6 +31,20 @@ export interface ServiceResponse {
   wrote: boolean;
   /** Answer only `{"response": {"status": "OK", ...payload}}` (the pixel POST). */
   bare?: boolean;
+  /** What a write did, for the change log. */
+  change?: WriteChange;
+}
+
+/** One object a write created, changed or deleted: the stored records before and after, and the object sent. */
+export interface WriteChange {
+  service: LoggedService;
+  resourceId: number;
+  /** Null when the write created the object. */
+  before: JsonObject | null;
+  /** Null when the write deleted the object. */
+  after: JsonObject | null;
+  /** The object under the body's service key; null for a DELETE. */
+  sent: JsonObject | null;
 }
 
 export type Handler = (request: ServiceRequest) => ServiceResponse;
@@ -39,17 +58,30 @@ export interface Service {
   DELETE?: Handler;
 }
 
+export function created(service: LoggedService, record: JsonObject & { id: number }, sent: JsonObject): WriteChange {
+  return { service, resourceId: record.id, before: null, after: record, sent };
+}
+
+export function updated(service: LoggedService, before: JsonObject & { id: number }, after: JsonObject, sent: JsonObject): WriteChange {
+  return { service, resourceId: before.id, before, after, sent };
+}
+
+export function deleted(service: LoggedService, before: JsonObject & { id: number }): WriteChange {
+  return { service, resourceId: before.id, before, after: null, sent: null };
+}
+
 /** The DELETE answer recorded from real traffic: no object, null paging, output_term "not_found". */
-export function deletedResponse(): ServiceResponse {
-  return { payload: { count: 1, start_element: null, num_elements: null }, outputTerm: 'not_found', wrote: true };
+export function deletedResponse(change: WriteChange): ServiceResponse {
+  return { payload: { count: 1, start_element: null, num_elements: null }, outputTerm: 'not_found', wrote: true, change };
 }
 
 /** POST and PUT answers: the singular key with the full object; PUT gives the id as a string. */
-export function writtenResponse(key: string, id: number, object: JsonObject, method: Method): ServiceResponse {
+export function writtenResponse(key: string, id: number, object: JsonObject, method: Method, change: WriteChange): ServiceResponse {
   return {
     payload: { count: 1, start_element: 0, num_elements: 100, id: method === 'PUT' ? String(id) : id, [key]: object },
     outputTerm: key,
     wrote: true,
+    change,
   };
 }
 

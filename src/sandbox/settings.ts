@@ -1,20 +1,21 @@
-/** The runtime settings: defaults, and checking a patch before it is applied. */
+/** The runtime settings: what `PUT /__sandbox/config` changes, and checking a patch before it is applied. */
+import { DEFAULT_TOKEN_IDLE_MS, DEFAULT_TOKEN_LIFETIME_MS } from './auth.js';
+import { DEFAULT_SANDBOX_LIMITS } from './limits.js';
 import type { SandboxConfig, SandboxLimits } from './types.js';
 
-/** 1000 reads and 60 writes per minute as in Xandr's documented 429 example; 15 in flight; 10 logins per 5 min. */
-export const DEFAULT_LIMITS: SandboxLimits = {
-  reads: 1000,
-  writes: 60,
-  windowMs: 60_000,
-  maxInFlight: 15,
-  logins: 10,
-  loginWindowMs: 300_000,
-};
-
-export const DEFAULT_TOKEN_IDLE_MS = 2 * 60 * 60 * 1000;
+const KEYS = ['dialect', 'limits', 'latency', 'tokenIdleMs', 'tokenLifetimeMs', 'ignoreModifiedFilter', 'refuseChangeLog', 'shapes'];
 
 export function defaultConfig(): SandboxConfig {
-  return { dialect: 'modern', limits: { ...DEFAULT_LIMITS }, latency: null, tokenIdleMs: DEFAULT_TOKEN_IDLE_MS };
+  return {
+    dialect: 'modern',
+    limits: { ...DEFAULT_SANDBOX_LIMITS },
+    latency: null,
+    tokenIdleMs: DEFAULT_TOKEN_IDLE_MS,
+    tokenLifetimeMs: DEFAULT_TOKEN_LIFETIME_MS,
+    ignoreModifiedFilter: false,
+    refuseChangeLog: false,
+    shapes: 'sandbox',
+  };
 }
 
 /** The config with the patch applied; a TypeError naming the first bad value otherwise. */
@@ -22,7 +23,7 @@ export function patchConfig(config: SandboxConfig, patch: unknown): SandboxConfi
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) throw new TypeError('config must be a JSON object');
   const p = patch as Record<string, unknown>;
   for (const key of Object.keys(p)) {
-    if (!['dialect', 'limits', 'latency', 'tokenIdleMs'].includes(key)) throw new TypeError(`unknown config key '${key}'`);
+    if (!KEYS.includes(key)) throw new TypeError(`unknown config key '${key}' (expected ${KEYS.join(', ')})`);
   }
   const next: SandboxConfig = { ...config, limits: { ...config.limits } };
   if (p.dialect !== undefined) {
@@ -32,7 +33,7 @@ export function patchConfig(config: SandboxConfig, patch: unknown): SandboxConfi
   if (p.limits !== undefined) {
     if (typeof p.limits !== 'object' || p.limits === null) throw new TypeError(`'limits' must be an object`);
     for (const [key, value] of Object.entries(p.limits)) {
-      if (!(key in DEFAULT_LIMITS)) throw new TypeError(`unknown limit '${key}'`);
+      if (!(key in DEFAULT_SANDBOX_LIMITS)) throw new TypeError(`unknown limit '${key}'`);
       if (value === undefined) continue;
       next.limits[key as keyof SandboxLimits] = positiveInteger(`limits.${key}`, value);
     }
@@ -49,7 +50,19 @@ export function patchConfig(config: SandboxConfig, patch: unknown): SandboxConfi
     }
   }
   if (p.tokenIdleMs !== undefined) next.tokenIdleMs = nonNegativeInteger('tokenIdleMs', p.tokenIdleMs);
+  if (p.tokenLifetimeMs !== undefined) next.tokenLifetimeMs = nonNegativeInteger('tokenLifetimeMs', p.tokenLifetimeMs);
+  if (p.ignoreModifiedFilter !== undefined) next.ignoreModifiedFilter = boolean('ignoreModifiedFilter', p.ignoreModifiedFilter);
+  if (p.shapes !== undefined) {
+    if (p.shapes !== 'sandbox' && p.shapes !== 'documented') throw new TypeError(`'shapes' must be "sandbox" or "documented"`);
+    next.shapes = p.shapes;
+  }
+  if (p.refuseChangeLog !== undefined) next.refuseChangeLog = boolean('refuseChangeLog', p.refuseChangeLog);
   return next;
+}
+
+function boolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw new TypeError(`'${name}' must be true or false`);
+  return value;
 }
 
 function positiveInteger(name: string, value: unknown): number {

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { FaultRule } from '../../src/sandbox/index.js';
-import { seededRandom } from '../helpers/fake-clock.js';
+import { drive, FakeClock, seededRandom } from '../helpers/fake-clock.js';
 import { loginsIn, startSandbox, type Sandbox } from '../helpers/sandbox.js';
 import { applyWith, chaosClient, chaosDesired, checkIntended, planWith, seedLive } from './workload.js';
 
@@ -57,21 +57,25 @@ const test = suite('chaos: applies converge through faults, nothing lost or dupl
 for (let seed = FIRST_SEED; seed < FIRST_SEED + RUNS; seed++) {
   for (const scenario of SCENARIOS) {
     test(`${scenario.name} (seed ${seed})`, async () => {
-      const sandbox: Sandbox = await startSandbox({ port: 0, seed, dialect: scenario.dialect ?? 'modern', latency: scenario.latency });
+      // One fake clock for both sides: Retry-After, latency and token expiries pass in fake time.
+      const clock = new FakeClock(Date.UTC(2026, 11, 1));
+      const sandbox: Sandbox = await startSandbox({ port: 0, seed, dialect: scenario.dialect ?? 'modern', latency: scenario.latency, clock });
       const rng = seededRandom(seed * 7919 + scenario.name.length);
-      const client = chaosClient(sandbox, rng);
-      const timers: NodeJS.Timeout[] = [];
+      const client = chaosClient(sandbox, rng, { clock });
+      const stopExpiries = new AbortController();
       try {
         await seedLive(sandbox);
         sandbox.control.setFaults(scenario.faults, seed);
         const wanted = chaosDesired();
-        const plan = await planWith(client, wanted, sandbox.url);
+        const plan = await drive(clock, planWith(client, wanted, sandbox.url), 20);
         assert.equal(plan.errors, []);
         assert.ok(plan.actions.length > 30, 'the workload has work to do');
-        for (const at of scenario.expireAt?.(rng) ?? []) timers.push(setTimeout(() => sandbox.control.expireTokens(), at));
-        const report = await applyWith(client, plan);
+        for (const at of scenario.expireAt?.(rng) ?? []) {
+          clock.sleep(at, stopExpiries.signal).then(() => sandbox.control.expireTokens(), () => undefined);
+        }
+        const report = await drive(clock, applyWith(client, plan), 20);
         assert.ok(report.ok, `apply: ${JSON.stringify(report.outcomes.filter((o) => o.status !== 'done'))}`);
-        const again = await planWith(client, wanted, sandbox.url);
+        const again = await drive(clock, planWith(client, wanted, sandbox.url), 20);
         assert.equal(again.actions.map((a) => a.address), [], 'a second plan, faults still on, is empty');
         assert.equal(checkIntended(sandbox, wanted), []);
         if (scenario.expireAt) {
@@ -79,7 +83,7 @@ for (let seed = FIRST_SEED; seed < FIRST_SEED + RUNS; seed++) {
           assert.ok(logins <= 1 + scenario.expireAt(seededRandom(0)).length, `one login per expiry at most (${logins})`);
         }
       } finally {
-        for (const timer of timers) clearTimeout(timer);
+        stopExpiries.abort();
         await client.close();
         await sandbox.close();
       }

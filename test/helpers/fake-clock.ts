@@ -20,16 +20,22 @@ export class FakeClock implements Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
       if (signal?.aborted) return reject(signal.reason);
-      const sleeper = { at: this.current + Math.max(0, ms), resolve, reject, signal };
-      this.sleepers.push(sleeper);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          this.sleepers = this.sleepers.filter((s) => s !== sleeper);
-          reject(signal.reason);
+      const onAbort = () => {
+        this.sleepers = this.sleepers.filter((s) => s !== sleeper);
+        reject(signal?.reason);
+      };
+      // The listener leaves with the sleeper, so a loop that sleeps on one signal does not pile them up.
+      const sleeper = {
+        at: this.current + Math.max(0, ms),
+        resolve: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
         },
-        { once: true },
-      );
+        reject,
+        signal,
+      };
+      this.sleepers.push(sleeper);
+      signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
 
@@ -61,4 +67,23 @@ export async function flushMicrotasks(): Promise<void> {
 export function seededRandom(seed: number): () => number {
   const prng = new Prng(seed);
   return () => prng.next();
+}
+
+/**
+ * Runs `work` while moving the fake clock forward `stepMs` at a time, with a real millisecond between steps
+ * for sockets to move: the client and the sandbox share the clock, so a Retry-After, a rate window or a
+ * delay fault passes in fake time while the test takes a few real milliseconds.
+ */
+export async function drive<T>(clock: FakeClock, work: Promise<T>, stepMs = 50, maxSteps = 20_000): Promise<T> {
+  let settled = false;
+  const watched = work.finally(() => {
+    settled = true;
+  });
+  watched.catch(() => undefined);
+  for (let step = 0; !settled; step++) {
+    if (step === maxSteps) throw new Error(`drive: still running after ${(maxSteps * stepMs) / 1000} s of fake time`);
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    if (!settled) await clock.advance(stepMs);
+  }
+  return watched;
 }

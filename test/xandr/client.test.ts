@@ -4,7 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createObject, getSegments, listSegments, updateObject, XandrClient, type ClientOptions } from '../../src/xandr/index.js';
 import { rejects } from '../helpers/assert.js';
-import { seededRandom } from '../helpers/fake-clock.js';
+import { drive, FakeClock, seededRandom } from '../helpers/fake-clock.js';
 import { loginsIn, sandboxFixture, writesIn } from '../helpers/sandbox.js';
 
 /** Fast retries so that fault tests take milliseconds, not seconds. */
@@ -17,7 +17,9 @@ const createPixel = (c: XandrClient, code: string) =>
   createObject(c, { service: 'pixel', query: { advertiser_id: 1234 }, body: { pixel: { code, name: code, trigger_type: 'click' } }, object: `ConversionPixel/${code}` });
 
 for (const dialect of ['modern', 'legacy'] as const) {
-  const sb = sandboxFixture({ dialect, seed: 7 });
+  // One fake clock for the client and the sandbox: windows, Retry-After and delays pass in fake time.
+  const clock = new FakeClock(Date.UTC(2026, 11, 1));
+  const sb = sandboxFixture({ dialect, seed: 7, clock });
   const test = suite(`client over HTTP against the sandbox (${dialect})`);
   let clients: XandrClient[] = [];
   // A fresh sandbox per test: settings such as a zero token lifetime must not leak into the next one.
@@ -33,6 +35,7 @@ for (const dialect of ['modern', 'legacy'] as const) {
       credentials: { username: 'sandbox', password: 'sandbox' },
       retry: FAST,
       random: seededRandom(1),
+      clock,
       budget: { readsPerMinute: 10_000, writesPerMinute: 10_000 },
       ...options,
     });
@@ -45,7 +48,7 @@ for (const dialect of ['modern', 'legacy'] as const) {
       segments: Array.from({ length: 250 }, (_, i) => ({ id: 2000 + i, code: `s${i}`, short_name: `S ${i}`, member_id: 958, advertiser_id: null, state: 'active' })),
     });
     const c = client();
-    const segments = await listSegments(c, { memberId: 958 });
+    const segments = await drive(clock, listSegments(c, { memberId: 958 }));
     assert.is(segments.length, 250);
     assert.equal(new Set(segments.map((s) => s.id)).size, 250);
     assert.is(c.stats.reads, 3);
@@ -56,14 +59,15 @@ for (const dialect of ['modern', 'legacy'] as const) {
     await sb.it.control.upsert({
       segments: Array.from({ length: 250 }, (_, i) => ({ id: 2000 + i, code: `s${i}`, short_name: `S ${i}`, member_id: 958, advertiser_id: null, state: 'active' })),
     });
+    // The later pages wait (in fake time) until the console edit below is made.
     sb.it.control.setFaults([{ method: 'GET', path: '/segment', action: 'delay', delayMs: 200, skip: 1 }]);
     const c = client();
     const listing = listSegments(c, { memberId: 958 });
     // Once the first page has been answered, someone deletes 60 segments in the console.
-    while (!sb.it.control.log().some((e) => e.path === '/segment' && e.status === 200)) await new Promise((r) => setTimeout(r, 5));
+    while (!sb.it.control.log().some((e) => e.path === '/segment' && e.status === 200)) await new Promise((r) => setTimeout(r, 1));
     const state = sb.it.control.snapshot();
     await sb.it.control.load({ ...state, segments: state.segments.filter((seg) => seg.id < 2000 || seg.id >= 2060) });
-    await rejects(listing, /counted 250 segments but the pages held \d+; refusing to plan on an incomplete listing/);
+    await rejects(drive(clock, listing), /counted 250 segments but the pages held \d+; refusing to plan on an incomplete listing/);
   });
 
   test('reads by id lists of at most 100', async () => {
@@ -71,7 +75,7 @@ for (const dialect of ['modern', 'legacy'] as const) {
       segments: Array.from({ length: 150 }, (_, i) => ({ id: 3000 + i, code: null, short_name: `S ${i}`, member_id: 958, advertiser_id: null, state: 'active' })),
     });
     const c = client();
-    const found = await getSegments(c, [...Array.from({ length: 150 }, (_, i) => 3000 + i), 99999]);
+    const found = await drive(clock, getSegments(c, [...Array.from({ length: 150 }, (_, i) => 3000 + i), 99999]));
     assert.is(found.length, 150);
     const gets = sb.it.control.log().filter((e) => e.method === 'GET' && e.path === '/segment');
     assert.is(gets.length, 2);
@@ -81,7 +85,7 @@ for (const dialect of ['modern', 'legacy'] as const) {
   test('a 429 with Retry-After is honoured: the retry waits at least that long', async () => {
     sb.it.control.setFaults([{ method: 'GET', path: '/segment', action: 'throttle', retryAfter: 1, count: 1 }]);
     const c = client();
-    await listSegments(c, { memberId: 958 });
+    await drive(clock, listSegments(c, { memberId: 958 }));
     const gets = sb.it.control.log().filter((e) => e.method === 'GET' && e.path === '/segment');
     assert.is(gets.length, 2);
     assert.is(gets[0]!.status, 429);
@@ -95,8 +99,8 @@ for (const dialect of ['modern', 'legacy'] as const) {
       { method: 'PUT', path: '/line-item', action: 'error', status: 503, count: 2 },
     ]);
     const c = client();
-    await listSegments(c, { memberId: 958 });
-    const id = await updateObject(c, { service: 'line-item', query: { id: 205, advertiser_id: 1234 }, body: { 'line-item': { pixels: [] } }, object: 'LineItemPixels/line-item-205' });
+    await drive(clock, listSegments(c, { memberId: 958 }));
+    const id = await drive(clock, updateObject(c, { service: 'line-item', query: { id: 205, advertiser_id: 1234 }, body: { 'line-item': { pixels: [] } }, object: 'LineItemPixels/line-item-205' }));
     assert.is(id, 205);
     const statuses = sb.it.control.log().filter((e) => e.path !== '/auth').map((e) => e.status);
     const failure = dialect === 'legacy' ? 200 : 503;
@@ -106,7 +110,7 @@ for (const dialect of ['modern', 'legacy'] as const) {
   test('a lost POST response is recovered by code, without a duplicate', async () => {
     sb.it.control.setFaults([{ method: 'POST', path: '/segment', action: 'lose', count: 1 }]);
     const c = client();
-    const created = await createSegment(c, 'lost-and-found');
+    const created = await drive(clock, createSegment(c, 'lost-and-found'));
     const matching = sb.it.control.snapshot().segments.filter((s) => s.code === 'lost-and-found');
     assert.is(matching.length, 1, 'exactly one segment exists');
     assert.is(created, matching[0]!.id);
@@ -117,7 +121,7 @@ for (const dialect of ['modern', 'legacy'] as const) {
   test('a POST reset before it was processed is looked up, then sent again once', async () => {
     sb.it.control.setFaults([{ method: 'POST', path: '/pixel', action: 'reset', count: 1 }]);
     const c = client();
-    const created = await createPixel(c, 'second-try');
+    const created = await drive(clock, createPixel(c, 'second-try'));
     const matching = sb.it.control.snapshot().pixels.filter((p) => p.code === 'second-try');
     assert.is(matching.length, 1);
     assert.is(created, matching[0]!.id);
@@ -126,11 +130,13 @@ for (const dialect of ['modern', 'legacy'] as const) {
   });
 
   test('a POST that stalls past the timeout is looked up before it is sent again: one segment', async () => {
-    // undici checks its timeouts on a coarse (~0.5 s) clock, hence a stall well past the timeout.
-    sb.it.control.setFaults([{ method: 'POST', path: '/segment', action: 'delay', delayMs: 2500, count: 1 }]);
-    const c = client({ transport: { headersTimeoutMs: 300 } });
-    const created = await createSegment(c, 'slow-one');
-    await new Promise((r) => setTimeout(r, 2600)); // let the stalled request finish on the server
+    // The sandbox holds the first POST for a fake minute; undici's (real) 50 ms response timeout fires first.
+    sb.it.control.setFaults([{ method: 'POST', path: '/segment', action: 'delay', delayMs: 60_000, count: 1 }]);
+    const c = client({ transport: { headersTimeoutMs: 50 } });
+    const created = await drive(clock, createSegment(c, 'slow-one'), 20);
+    // The stalled POST finally reaches the service, which refuses the code the retry created.
+    await clock.advance(60_000);
+    await new Promise((r) => setTimeout(r, 20));
     const matching = sb.it.control.snapshot().segments.filter((s) => s.code === 'slow-one');
     assert.is(matching.length, 1);
     assert.is(created, matching[0]!.id);
@@ -140,9 +146,9 @@ for (const dialect of ['modern', 'legacy'] as const) {
   test('a token expired mid-run with 15 calls in flight costs exactly one extra login', async () => {
     sb.it.control.configure({ latency: { minMs: 20, maxMs: 40 } });
     const c = client();
-    await c.connect();
+    await drive(clock, c.connect());
     sb.it.control.expireTokens();
-    await Promise.all(Array.from({ length: 30 }, () => listSegments(c, { memberId: 958 })));
+    await drive(clock, Promise.all(Array.from({ length: 30 }, () => listSegments(c, { memberId: 958 }))), 10);
     assert.is(loginsIn(sb.it.control.log()).length, 2);
     assert.is(c.stats.logins, 2);
   });
@@ -150,33 +156,34 @@ for (const dialect of ['modern', 'legacy'] as const) {
   test('a token refused right after a fresh login is fatal, with a clear message', async () => {
     sb.it.control.configure({ tokenIdleMs: 0 });
     const c = client();
-    await rejects(listSegments(c, { memberId: 958 }), /refused the token twice in a row/);
+    await rejects(drive(clock, listSegments(c, { memberId: 958 })), /refused the token twice in a row/);
     assert.is(loginsIn(sb.it.control.log()).length, 2);
   });
 
   test('never more than 15 requests in flight, even when 60 are asked for at once', async () => {
     sb.it.control.configure({ latency: { minMs: 10, maxMs: 30 } });
     const c = client();
-    await Promise.all(
+    const writes = Promise.all(
       Array.from({ length: 60 }, (_, i) =>
         updateObject(c, { service: 'segment', query: { id: 1 }, body: { segment: { short_name: `x${i}` } }, object: 'segment 1' }).catch(() => undefined),
       ),
     );
-    await Promise.all(Array.from({ length: 60 }, () => listSegments(c, { memberId: 958 })));
+    await drive(clock, writes, 10);
+    await drive(clock, Promise.all(Array.from({ length: 60 }, () => listSegments(c, { memberId: 958 }))), 10);
     assert.is(sb.it.control.stats().concurrency, 0, 'the sandbox never saw more than 15 at once');
   });
 
   test('the write budget keeps a burst under the sandbox limit: no 429 at all', async () => {
     sb.it.control.configure({ limits: { writes: 10, windowMs: 1000 } });
     const c = client({ budget: { writesPerMinute: 10, windowMs: 1000, readsPerMinute: 1000 } });
-    await Promise.all(Array.from({ length: 25 }, (_, i) => createSegment(c, `burst-${i}`)));
+    await drive(clock, Promise.all(Array.from({ length: 25 }, (_, i) => createSegment(c, `burst-${i}`))));
     assert.is(sb.it.control.stats().throttled, 0);
     assert.is(sb.it.control.snapshot().segments.filter((s) => String(s.code).startsWith('burst-')).length, 25);
   });
 
   test('a refused call carries Xandr error_id, status and the object, never a secret', async () => {
     const c = client();
-    const error = await rejects(createSegment(c, 'bad', { short_name: 'x'.repeat(300) }), /POST \/segment \(Segment\/bad\)/);
+    const error = await rejects(drive(clock, createSegment(c, 'bad', { short_name: 'x'.repeat(300) })), /POST \/segment \(Segment\/bad\)/);
     assert.is(error.code, 'XANDR_API');
     assert.is(error.errorId, 'SYNTAX');
     assert.is(error.status, dialect === 'legacy' ? 200 : 400);
@@ -185,7 +192,7 @@ for (const dialect of ['modern', 'legacy'] as const) {
 
   test('bad credentials: a login error that names neither the user nor the password', async () => {
     const c = client({ credentials: { username: 'someone', password: 'Canary-Password-123!' } });
-    const error = await rejects(listSegments(c, { memberId: 958 }), /login refused/);
+    const error = await rejects(drive(clock, listSegments(c, { memberId: 958 })), /login refused/);
     assert.is(error.code, 'XANDR_AUTH');
     assert.not.match(error.message, /Canary-Password|someone/);
   });

@@ -1,9 +1,10 @@
 /**
- * Errors of the config-repository source. Both carry a stable `code` for the CLI's one error formatter, and
- * neither ever holds a URL's credentials: messages are built from the redacted form.
+ * Errors of the git side: the config-repository source, the worktree and the changed files. Both carry a
+ * stable `code` for the CLI's one error formatter, and neither ever holds a URL's credentials: messages are
+ * built from the redacted form.
  */
 
-/** A URL, ref or path refused before any git process runs. */
+/** A URL, ref, revision or path refused: before any git process runs, or because it names nothing git has. */
 export class GitInputError extends Error {
   readonly code = 'GIT_REFUSED';
   constructor(
@@ -20,8 +21,10 @@ export class GitCommandError extends Error {
   readonly code = 'GIT_FAILED';
   constructor(
     message: string,
-    /** clone, fetch, checkout, describe or lock: which step failed. */
+    /** clone, fetch, checkout, describe, lock, changes...: which step failed. */
     readonly step: string,
+    /** git's own words (its stderr), or why it was stopped, without the step around it. */
+    readonly detail: string = message,
   ) {
     super(message);
     this.name = 'GitCommandError';

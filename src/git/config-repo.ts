@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { lockCache } from './cache-lock.js';
+import { credentialHelperEnv } from './credential-helper.js';
 import { GitCommandError } from './errors.js';
 import { checkRefName } from './ref-name.js';
 import type { RemoteUrl } from './remote-url.js';
@@ -33,9 +34,13 @@ export interface Checkout {
 /** Quiet git (`--quiet`) prints nothing while it works, so this is generous; a stalled fetch ends in minutes. */
 const DEFAULT_SILENCE_TIMEOUT_MS = 5 * 60_000;
 
-/** `.xandr-sync/repos/<hash of the URL>` under the working directory. */
+/**
+ * `.xandr-sync/repos/<hash of the URL>` under the working directory. The hash is of the URL without its
+ * credentials: a token that changes every run (GITHUB_TOKEN) keeps one cache, and no directory name is
+ * derived from a secret.
+ */
 export function defaultCacheDir(cwd: string, remote: RemoteUrl): string {
-  return resolve(cwd, '.xandr-sync', 'repos', createHash('sha256').update(remote.url).digest('hex').slice(0, 16));
+  return resolve(cwd, '.xandr-sync', 'repos', createHash('sha256').update(remote.fetchUrl).digest('hex').slice(0, 16));
 }
 
 /**
@@ -44,7 +49,9 @@ export function defaultCacheDir(cwd: string, remote: RemoteUrl): string {
  * filters or fsmonitor), with only the URL's own transport allowed (`protocol.allow=never` plus
  * `protocol.<it>.allow=always`, so `ext::` and friends are refused by git too), the URL and ref after
  * `--`, the repository named by `GIT_DIR` (never found by searching upwards: a cache without its `.git`
- * must not lead git to the repository around it).
+ * must not lead git to the repository around it), and the URL's credentials in the environment of each
+ * process only (credential-helper.ts). The cache directory is 0700 and everything git writes in it is
+ * private to this user (umask 077).
  */
 export class ConfigRepo {
   private readonly remote: RemoteUrl;
@@ -65,8 +72,9 @@ export class ConfigRepo {
     const release = lockCache(`${this.cacheDir}.lock`);
     try {
       if (!existsSync(join(this.cacheDir, '.git', 'HEAD'))) await this.cloneOnce(signal);
+      chmodSync(this.cacheDir, 0o700);
       const inCache = { GIT_DIR: join(this.cacheDir, '.git'), GIT_WORK_TREE: this.cacheDir };
-      await this.git('fetch', ['fetch', '--quiet', '--no-tags', '--', this.remote.url, this.ref], inCache, signal);
+      await this.git('fetch', ['fetch', '--quiet', '--no-tags', '--', this.remote.fetchUrl, this.ref], inCache, signal);
       await this.git('checkout', ['reset', '--quiet', '--hard', 'FETCH_HEAD'], inCache, signal);
       // Files a killed reset left behind would otherwise be read as manifests.
       await this.git('checkout', ['clean', '-q', '-ffdx'], inCache, signal);
@@ -89,7 +97,8 @@ export class ConfigRepo {
     const temporary = join(dirname(this.cacheDir), `.${basename(this.cacheDir)}.${process.pid}.tmp`);
     rmSync(temporary, { recursive: true, force: true });
     try {
-      await this.git('clone', ['clone', '--quiet', '--no-checkout', '--single-branch', '--no-tags', '--', this.remote.url, temporary], {}, signal, dirname(this.cacheDir));
+      await this.git('clone', ['clone', '--quiet', '--no-checkout', '--single-branch', '--no-tags', '--', this.remote.fetchUrl, temporary], {}, signal, dirname(this.cacheDir));
+      chmodSync(temporary, 0o700);
       renameSync(temporary, this.cacheDir);
     } finally {
       rmSync(temporary, { recursive: true, force: true });
@@ -102,7 +111,8 @@ export class ConfigRepo {
         cwd,
         step,
         config: [`protocol.${this.remote.protocol}.allow=always`],
-        env,
+        env: { ...env, ...credentialHelperEnv(this.remote) },
+        privateFiles: true,
         silenceTimeoutMs: this.silenceTimeoutMs,
         signal,
       });
@@ -113,7 +123,7 @@ export class ConfigRepo {
     }
   }
 
-  /** git may echo the URL it was given, credentials and all. */
+  /** git may echo a URL it was given; credentials never reach it, but a message is scrubbed all the same. */
   private scrub(text: string): string {
     let out = text.split(this.remote.url).join(this.remote.display);
     for (const secret of this.remote.secrets) if (secret.length >= 4) out = out.split(secret).join('***');

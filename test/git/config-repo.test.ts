@@ -92,7 +92,8 @@ test('hooks never run, not even ones placed in the cache clone', async () => {
 test('git itself refuses a remote helper even if a URL got past the checks (protocol.allow=never)', async () => {
   const marker = join(repo.dir, 'ext-ran');
   // Built by hand: parseRemoteUrl would never return this.
-  const remote: RemoteUrl = { url: `ext::sh -c touch% ${marker}`, protocol: 'https', display: 'ext::...', secrets: [] };
+  const url = `ext::sh -c touch% ${marker}`;
+  const remote: RemoteUrl = { url, fetchUrl: url, credentials: null, protocol: 'https', display: 'ext::...', secrets: [] };
   await rejects(open('main', remote).checkout(), (e) => e instanceof GitCommandError && /transport 'ext' not allowed|not allowed/.test(e.message));
   assert.not.ok(existsSync(marker), 'the ext:: command did not run');
 });

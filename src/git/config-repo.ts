@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, renameSync, rmdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { lockCache } from './cache-lock.js';
+import { inspectCache, markCache, type CacheState } from './cache-marker.js';
 import { credentialHelperEnv } from './credential-helper.js';
 import { GitCommandError } from './errors.js';
 import { checkRefName } from './ref-name.js';
@@ -51,7 +52,8 @@ export function defaultCacheDir(cwd: string, remote: RemoteUrl): string {
  * `--`, the repository named by `GIT_DIR` (never found by searching upwards: a cache without its `.git`
  * must not lead git to the repository around it), and the URL's credentials in the environment of each
  * process only (credential-helper.ts). The cache directory is 0700 and everything git writes in it is
- * private to this user (umask 077).
+ * private to this user (umask 077), and a directory that is not one of our caches is never touched
+ * (cache-marker.ts).
  */
 export class ConfigRepo {
   private readonly remote: RemoteUrl;
@@ -71,7 +73,8 @@ export class ConfigRepo {
     mkdirSync(dirname(this.cacheDir), { recursive: true, mode: 0o700 });
     const release = lockCache(`${this.cacheDir}.lock`);
     try {
-      if (!existsSync(join(this.cacheDir, '.git', 'HEAD'))) await this.cloneOnce(signal);
+      const state = inspectCache(this.cacheDir);
+      if (state !== 'ready') await this.cloneOnce(state, signal);
       chmodSync(this.cacheDir, 0o700);
       const inCache = { GIT_DIR: join(this.cacheDir, '.git'), GIT_WORK_TREE: this.cacheDir };
       await this.git('fetch', ['fetch', '--quiet', '--no-tags', '--', this.remote.fetchUrl, this.ref], inCache, signal);
@@ -89,15 +92,19 @@ export class ConfigRepo {
   }
 
   /**
-   * Into a temporary sibling, then renamed: an interrupted clone never leaves a half-made cache behind.
-   * `--no-checkout`: the fetch and reset that follow put the ref's files in place.
+   * Into a temporary sibling, marked as ours, then renamed: an interrupted clone never leaves a half-made
+   * cache behind. `--no-checkout`: the fetch and reset that follow put the ref's files in place. Only what
+   * inspectCache found to be ours or empty is removed first.
    */
-  private async cloneOnce(signal?: AbortSignal): Promise<void> {
-    rmSync(this.cacheDir, { recursive: true, force: true });
+  private async cloneOnce(state: Exclude<CacheState, 'ready'>, signal?: AbortSignal): Promise<void> {
+    if (state === 'broken') rmSync(this.cacheDir, { recursive: true, force: true });
+    // rmdir removes an empty directory only: one that filled up since it was inspected stays as it is.
+    else if (existsSync(this.cacheDir)) rmdirSync(this.cacheDir);
     const temporary = join(dirname(this.cacheDir), `.${basename(this.cacheDir)}.${process.pid}.tmp`);
     rmSync(temporary, { recursive: true, force: true });
     try {
       await this.git('clone', ['clone', '--quiet', '--no-checkout', '--single-branch', '--no-tags', '--', this.remote.fetchUrl, temporary], {}, signal, dirname(this.cacheDir));
+      markCache(temporary, this.remote.display);
       chmodSync(temporary, 0o700);
       renameSync(temporary, this.cacheDir);
     } finally {

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigRepo, defaultCacheDir } from '../../src/git/config-repo.js';
 import { GitCommandError, GitInputError } from '../../src/git/errors.js';
@@ -141,6 +141,57 @@ test('the default cache is per URL under .xandr-sync/repos', () => {
   const b = defaultCacheDir('/work', parseRemoteUrl('https://github.com/acme/b.git'));
   assert.match(a, /^\/work\/\.xandr-sync\/repos\/[0-9a-f]{16}$/);
   assert.is.not(a, b);
+});
+
+test('a --cache that is an unrelated directory is refused by name, and nothing in it is touched', async () => {
+  const dir = join(repo.dir, 'cache', 'config');
+  mkdirSync(join(dir, 'notes'), { recursive: true });
+  writeFileSync(join(dir, 'thesis.txt'), 'years of work\n');
+  writeFileSync(join(dir, 'notes', 'n.md'), 'n\n');
+  const error = await rejects(open().checkout(), (e) => e instanceof GitInputError);
+  assert.is(error.field, 'path');
+  assert.ok(error.message.includes(dir), error.message);
+  assert.match(error.message, /not empty and is not a repository cache made by xandr-sync/);
+  assert.is(readFileSync(join(dir, 'thesis.txt'), 'utf8'), 'years of work\n');
+  assert.equal(readdirSync(dir).sort(), ['notes', 'thesis.txt']);
+  assert.equal(readdirSync(join(repo.dir, 'cache')), ['config'], 'the lock was released');
+});
+
+test('a git clone that xandr-sync did not make is not ours either (no marker), nor is a file or a symbolic link', async () => {
+  const dir = join(repo.dir, 'cache', 'config');
+  mkdirSync(join(repo.dir, 'cache'));
+  execFileSync('git', ['clone', '-q', repo.origin, dir]);
+  writeFileSync(join(dir, 'work-in-progress.yaml'), 'x: 1\n');
+  await rejects(open().checkout(), /xandr-sync-cache/);
+  assert.ok(existsSync(join(dir, 'work-in-progress.yaml')));
+  rmSync(dir, { recursive: true });
+  writeFileSync(dir, 'a file\n');
+  await rejects(open().checkout(), /is not a directory/);
+  assert.is(readFileSync(dir, 'utf8'), 'a file\n');
+});
+
+test('an empty directory becomes the cache, marked as ours; the marker survives every checkout and is never a manifest', async () => {
+  const dir = join(repo.dir, 'cache', 'config');
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  (await open().checkout()).release();
+  assert.is(statSync(dir).mode & 0o777, 0o700, 'the cache directory is 0700');
+  const marker = join(dir, '.git', 'xandr-sync-cache');
+  assert.is(statSync(marker).mode & 0o777, 0o600);
+  assert.match(readFileSync(marker, 'utf8'), /"made_by":"xandr-sync"/);
+  repo.commit({ 'b.yaml': 'b: 2\n' }, 'second');
+  (await open().checkout()).release();
+  assert.ok(existsSync(marker), 'git clean -ffdx does not reach into .git');
+  assert.equal(readdirSync(dir).filter((f) => f !== '.git').sort(), ['a.yaml', 'b.yaml']);
+});
+
+test('a cache of ours that lost its repository is cloned again', async () => {
+  (await open().checkout()).release();
+  const dir = join(repo.dir, 'cache', 'config');
+  rmSync(join(dir, '.git', 'HEAD'));
+  const again = await open().checkout();
+  again.release();
+  assert.is(again.commit, repo.git('rev-parse', 'HEAD').trim());
+  assert.ok(existsSync(join(dir, '.git', 'HEAD')));
 });
 
 test.run();

@@ -1,8 +1,9 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, utimesSync } from 'node:fs';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { changedFilesSince } from '../../src/git/changed-files.js';
 import { ConfigRepo } from '../../src/git/config-repo.js';
 import { parseRemoteUrl } from '../../src/git/remote-url.js';
 import { describeWorktree } from '../../src/git/worktree.js';
@@ -97,6 +98,33 @@ test('plan: describing the working tree runs no clean filter and no fsmonitor', 
     hostile.restore();
   }
   assert.equal(info, { commit: repo.git('rev-parse', 'HEAD').trim(), dirty: false });
+  assert.equal(hostile.ran(), []);
+  assertHardened(spy.calls());
+});
+
+test('plan --changed-since: comparing with the working tree runs no clean filter, textconv or fsmonitor', async () => {
+  const base = repo.git('rev-parse', 'HEAD').trim();
+  writeFileSync(join(repo.origin, 'b.yaml'), 'b: 4\n');
+  writeFileSync(join(repo.origin, 'new.yaml'), 'n: 1\n');
+  touch(join(repo.origin, 'a.yaml'));
+  plainGit(repo.origin, 'diff', base);
+  assert.ok(hostile.ran().includes('clean'), `control: plain git diff runs the clean filter (${hostile.ran()})`);
+  hostile.reset();
+
+  touch(join(repo.origin, 'a.yaml'));
+  hostile.install();
+  spy.install();
+  let changed;
+  try {
+    changed = await changedFilesSince(repo.origin, base);
+  } finally {
+    spy.restore();
+    hostile.restore();
+  }
+  assert.equal(changed.changes, [
+    { status: 'modified', path: 'b.yaml', previousText: 'b: 2\n' },
+    { status: 'added', path: 'new.yaml' },
+  ]);
   assert.equal(hostile.ran(), []);
   assertHardened(spy.calls());
 });

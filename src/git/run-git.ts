@@ -139,7 +139,8 @@ function spawnGit(command: string, argv: string[], env: Record<string, string>, 
     const quiet = () => {
       if (!options.silenceTimeoutMs) return;
       clearTimeout(timer);
-      timer = setTimeout(() => kill(`it printed nothing for ${Math.round(options.silenceTimeoutMs! / 1000)} s and was stopped`), options.silenceTimeoutMs);
+      const ms = options.silenceTimeoutMs;
+      timer = setTimeout(() => kill(`it printed nothing for ${ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`} and was stopped`), ms);
       timer.unref?.();
     };
     const onAbort = () => kill('cancelled');
@@ -156,24 +157,31 @@ function spawnGit(command: string, argv: string[], env: Record<string, string>, 
     // git may exit before reading all of its input (an error); that is reported by its exit code.
     child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
-    const done = () => {
+    let settled = false;
+    const settle = (answer: () => void) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
       options.signal?.removeEventListener('abort', onAbort);
+      answer();
     };
     child.on('error', (error: NodeJS.ErrnoException) => {
-      done();
       const text = error.code === 'ENOENT' ? 'git is not installed or not on PATH' : error.message;
-      reject(fail(text));
+      settle(() => reject(fail(text)));
+    });
+    // A stopped git is answered for as soon as it exits: its ssh, still stalled, may hold the pipes open
+    // for as long as it hangs, and 'close' waits for them.
+    child.on('exit', () => {
+      if (why) settle(() => reject(fail(why!)));
     });
     child.on('close', (code, signal) => {
-      done();
       const exitCode = code ?? -1;
-      if (why) return reject(fail(why));
-      if (viaShell && exitCode === 127 && /exec: .*git.*not found/i.test(stderr)) return reject(fail('git is not installed or not on PATH'));
-      if (exitCode === 0 || options.allowExitCodes?.includes(exitCode)) {
-        return resolvePromise({ stdout: Buffer.concat(stdout), stderr, exitCode });
-      }
-      reject(fail(stderr.trim() || (signal ? `killed by ${signal}` : `exit code ${exitCode}`)));
+      settle(() => {
+        if (why) reject(fail(why));
+        else if (viaShell && exitCode === 127 && /exec: .*git.*not found/i.test(stderr)) reject(fail('git is not installed or not on PATH'));
+        else if (exitCode === 0 || options.allowExitCodes?.includes(exitCode)) resolvePromise({ stdout: Buffer.concat(stdout), stderr, exitCode });
+        else reject(fail(stderr.trim() || (signal ? `killed by ${signal}` : `exit code ${exitCode}`)));
+      });
     });
   });
 }

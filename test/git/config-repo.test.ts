@@ -194,4 +194,24 @@ test('a cache of ours that lost its repository is cloned again', async () => {
   assert.ok(existsSync(join(dir, '.git', 'HEAD')));
 });
 
+test('a git that prints nothing for silenceTimeoutMs is stopped, and so is one whose signal is aborted', async () => {
+  const saved = process.env.GIT_SSH_COMMAND;
+  // An ssh that connects nowhere and never answers: git waits on it in silence.
+  process.env.GIT_SSH_COMMAND = "sh -c 'sleep 5' --";
+  try {
+    const remote = parseRemoteUrl('ssh://git@127.0.0.1/acme/config.git');
+    const cacheDir = join(repo.dir, 'cache', 'config');
+    const stalled = await rejects(new ConfigRepo({ remote, ref: 'main', cacheDir, silenceTimeoutMs: 50 }).checkout(), /git clone of .* failed: it printed nothing for 50 ms and was stopped/);
+    assert.is(stalled.step, 'clone');
+    const controller = new AbortController();
+    const pending = new ConfigRepo({ remote, ref: 'main', cacheDir }).checkout(controller.signal);
+    controller.abort();
+    await rejects(pending, /git clone of .* failed: cancelled/);
+    assert.equal(readdirSync(join(repo.dir, 'cache')), [], 'no temporary clone or lock left behind');
+  } finally {
+    if (saved === undefined) delete process.env.GIT_SSH_COMMAND;
+    else process.env.GIT_SSH_COMMAND = saved;
+  }
+});
+
 test.run();

@@ -37,9 +37,9 @@ const PASSED_ENV = [
 /** `-c` settings every git process gets; command-line settings override the repository's `.git/config`. */
 const HARDENING_CONFIG = [
   'core.hooksPath=/dev/null',
+  'protocol.allow=never',
   'core.fsmonitor=false',
   'core.attributesFile=/dev/null',
-  'protocol.allow=never',
   'submodule.recurse=false',
   'fetch.recurseSubmodules=false',
   // A bare repository committed inside the checkout, with a .git/config of its choosing, is never used.
@@ -97,9 +97,9 @@ export function gitEnvironment(home: string, source: NodeJS.ProcessEnv = process
   };
 }
 
-/** The `-c` arguments every git process starts with. */
+/** The `-c` arguments every git process starts with; `extra` (a transport allowed) right after `protocol.allow=never`. */
 export function hardeningArgs(extra: string[] = []): string[] {
-  return [...HARDENING_CONFIG, ...extra].flatMap((setting) => ['-c', setting]);
+  return [...HARDENING_CONFIG.slice(0, 2), ...extra, ...HARDENING_CONFIG.slice(2)].flatMap((setting) => ['-c', setting]);
 }
 
 /**

@@ -20,6 +20,11 @@ import { GitCommandError } from './errors.js';
  * - `-c` settings, which win over the repository's own `.git/config`: no hooks, no fsmonitor, no submodule
  *   recursion, no transport unless the caller opens one, no embedded bare repository found by discovery.
  *
+ * What is left is the repository's own `.git/config`, which content cannot write: for the cache it is
+ * xandr-sync's own clone, for a plan the operator's checkout. git's ownership check stays on, and no
+ * `safe.directory` can be configured any more: a checkout owned by another user is refused, so run
+ * xandr-sync as the owner of the checkout.
+ *
  * ssh still works: `GIT_SSH_COMMAND` and `SSH_AUTH_SOCK` are passed through. Because HOME is empty, ssh users
  * name the key and the known hosts in `GIT_SSH_COMMAND`
  * (`ssh -i /keys/deploy -o IdentitiesOnly=yes -o UserKnownHostsFile=/keys/known_hosts`); an https CA bundle
@@ -52,7 +57,7 @@ export interface RunGitOptions {
   cwd: string;
   /** Names the step in a GitCommandError (clone, fetch, describe, changes...). */
   step: string;
-  /** More `-c` settings, after the hardening ones (a transport to allow). Never a secret: argv is public. */
+  /** More `-c` settings (a transport to allow), right after `protocol.allow=never`. Never a secret: argv is public. */
   config?: string[];
   /** Environment beyond the hardened one: GIT_DIR, GIT_INDEX_FILE, credentials (never argv). */
   env?: Record<string, string>;
@@ -103,8 +108,9 @@ export function hardeningArgs(extra: string[] = []): string[] {
 }
 
 /**
- * Runs `git <hardening> <args>` without a shell (arguments are data) and resolves with its output; a
- * failure is a GitCommandError carrying git's own message.
+ * Runs `git <hardening> <args>` and resolves with its output; a failure is a GitCommandError carrying git's
+ * own message. Arguments are data, never shell text: with `privateFiles` a `/bin/sh` only sets the umask
+ * and hands them on as `"$@"`.
  */
 export async function runGit(args: string[], options: RunGitOptions): Promise<GitResult> {
   const home = mkdtempSync(join(tmpdir(), 'xandr-sync-git-home-'));

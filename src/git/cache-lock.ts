@@ -11,7 +11,7 @@ const STALE_AFTER_MS = 60 * 60_000;
 /**
  * One process at a time in a repository cache: two sync jobs for different shards of one repository share
  * the default cache, and a `reset --hard` under the other's manifest loader would mix two commits. The
- * lock is a lock file naming its holder (apply/lock-file.ts); one left by a dead process on this host, or
+ * lock is a lock file naming its holder (core/lock-file.ts); one left by a dead process on this host, or
  * older than an hour, is taken over. Returns the release function.
  */
 export function lockCache(file: string): () => void {

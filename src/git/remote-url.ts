@@ -4,8 +4,15 @@ import { GitInputError } from './git-errors.js';
 export type GitProtocol = 'https' | 'ssh' | 'file';
 
 export interface RemoteUrl {
-  /** Exactly as given (it passed every check): what git is handed, after `--`. */
+  /** Exactly as given (it passed every check), credentials and all. Never handed to git. */
   url: string;
+  /**
+   * What git is handed, after `--`: the URL without its credentials (an ssh user name stays), so that they
+   * never reach argv (the process list), `.git/config`, `FETCH_HEAD` or a reflog message.
+   */
+  fetchUrl: string;
+  /** An https URL's user and password, percent-decoded, for the credential helper (credential-helper.ts). */
+  credentials: { username: string; password: string } | null;
   protocol: GitProtocol;
   /** For messages, logs and notifications: credentials in the URL replaced by `***`. */
   display: string;
@@ -47,7 +54,7 @@ export function parseRemoteUrl(text: string, options: RemoteUrlOptions = {}): Re
     const [, user, host, path] = scp as unknown as [string, string, string, string];
     if (user.startsWith('-') || host.startsWith('-')) refuse("a user or host that starts with '-' would be read by ssh as an option");
     if (path.startsWith('-')) refuse("the path starts with '-'");
-    return { url: text, protocol: 'ssh', display: text, secrets: [] };
+    return { url: text, fetchUrl: text, credentials: null, protocol: 'ssh', display: text, secrets: [] };
   }
 
   let url: URL;
@@ -61,7 +68,7 @@ export function parseRemoteUrl(text: string, options: RemoteUrlOptions = {}): Re
     if (!options.allowFile) refuse('file:// URLs are accepted only with --allow-file-url');
     if (url.hostname !== '' && url.hostname !== 'localhost') refuse('a file:// URL names a path on this machine (file:///path)');
     if (url.search || url.hash) refuse('a file:// URL cannot have a query or fragment');
-    return { url: text, protocol: 'file', display: text, secrets: [] };
+    return { url: text, fetchUrl: text, credentials: null, protocol: 'file', display: text, secrets: [] };
   }
   if (scheme !== 'https' && scheme !== 'ssh') {
     refuse(`the ${scheme}:// scheme is not accepted; use https://, ssh:// or user@host:path`);
@@ -73,7 +80,39 @@ export function parseRemoteUrl(text: string, options: RemoteUrlOptions = {}): Re
   if (url.pathname === '' || url.pathname === '/') refuse('it names no repository path');
   const secrets = [url.password, decode(url.password)];
   if (scheme === 'https') secrets.push(url.username, decode(url.username));
-  return { url: text, protocol: scheme as GitProtocol, display: redactUrl(url), secrets: secrets.filter((s) => s.length > 0) };
+  let credentials: RemoteUrl['credentials'] = null;
+  if (scheme === 'https' && (url.username || url.password)) {
+    credentials = { username: decode(url.username), password: decode(url.password) };
+    // A decoded newline would add lines to what the credential helper tells git (`host=` among them).
+    // eslint-disable-next-line no-control-regex
+    if (/[\u0000-\u001f\u007f]/.test(credentials.username + credentials.password)) refuse('its credentials contain control characters once decoded');
+  }
+  return {
+    url: text,
+    fetchUrl: withoutCredentials(text, scheme === 'https' ? 'all' : 'password'),
+    credentials,
+    protocol: scheme as GitProtocol,
+    display: redactUrl(url),
+    secrets: secrets.filter((s) => s.length > 0),
+  };
+}
+
+/**
+ * The URL as given, minus its user information (`all`) or only the password (`password`, for ssh, whose
+ * user name is the login). Done on the text, not through URL.href, so git gets exactly the rest of what
+ * was given. The user information ends at the authority's last '@', as WHATWG URL parsing has it.
+ */
+function withoutCredentials(text: string, what: 'all' | 'password'): string {
+  const match = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#]*)(.*)$/s.exec(text);
+  if (!match) return text;
+  const [, scheme, authority, rest] = match as unknown as [string, string, string, string];
+  const at = authority.lastIndexOf('@');
+  if (at < 0) return text;
+  const userinfo = authority.slice(0, at);
+  const host = authority.slice(at + 1);
+  if (what === 'all') return `${scheme}${host}${rest}`;
+  const colon = userinfo.indexOf(':');
+  return colon < 0 ? text : `${scheme}${userinfo.slice(0, colon)}@${host}${rest}`;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigRepo, defaultCacheDir } from '../../src/git/config-repo.js';
 import { GitCommandError, GitInputError } from '../../src/git/git-errors.js';
@@ -92,7 +92,8 @@ test('hooks never run, not even ones placed in the cache clone', async () => {
 test('git itself refuses a remote helper even if a URL got past the checks (protocol.allow=never)', async () => {
   const marker = join(repo.dir, 'ext-ran');
   // Built by hand: parseRemoteUrl would never return this.
-  const remote: RemoteUrl = { url: `ext::sh -c touch% ${marker}`, protocol: 'https', display: 'ext::...', secrets: [] };
+  const url = `ext::sh -c touch% ${marker}`;
+  const remote: RemoteUrl = { url, fetchUrl: url, credentials: null, protocol: 'https', display: 'ext::...', secrets: [] };
   await rejects(open('main', remote).checkout(), (e) => e instanceof GitCommandError && /transport 'ext' not allowed|not allowed/.test(e.message));
   assert.not.ok(existsSync(marker), 'the ext:: command did not run');
 });
@@ -140,6 +141,77 @@ test('the default cache is per URL under .xandr-sync/repos', () => {
   const b = defaultCacheDir('/work', parseRemoteUrl('https://github.com/acme/b.git'));
   assert.match(a, /^\/work\/\.xandr-sync\/repos\/[0-9a-f]{16}$/);
   assert.is.not(a, b);
+});
+
+test('a --cache that is an unrelated directory is refused by name, and nothing in it is touched', async () => {
+  const dir = join(repo.dir, 'cache', 'config');
+  mkdirSync(join(dir, 'notes'), { recursive: true });
+  writeFileSync(join(dir, 'thesis.txt'), 'years of work\n');
+  writeFileSync(join(dir, 'notes', 'n.md'), 'n\n');
+  const error = await rejects(open().checkout(), (e) => e instanceof GitInputError);
+  assert.is(error.field, 'path');
+  assert.ok(error.message.includes(dir), error.message);
+  assert.match(error.message, /not empty and is not a repository cache made by xandr-sync/);
+  assert.is(readFileSync(join(dir, 'thesis.txt'), 'utf8'), 'years of work\n');
+  assert.equal(readdirSync(dir).sort(), ['notes', 'thesis.txt']);
+  assert.equal(readdirSync(join(repo.dir, 'cache')), ['config'], 'the lock was released');
+});
+
+test('a git clone that xandr-sync did not make is not ours either (no marker), nor is a file or a symbolic link', async () => {
+  const dir = join(repo.dir, 'cache', 'config');
+  mkdirSync(join(repo.dir, 'cache'));
+  execFileSync('git', ['clone', '-q', repo.origin, dir]);
+  writeFileSync(join(dir, 'work-in-progress.yaml'), 'x: 1\n');
+  await rejects(open().checkout(), /xandr-sync-cache/);
+  assert.ok(existsSync(join(dir, 'work-in-progress.yaml')));
+  rmSync(dir, { recursive: true });
+  writeFileSync(dir, 'a file\n');
+  await rejects(open().checkout(), /is not a directory/);
+  assert.is(readFileSync(dir, 'utf8'), 'a file\n');
+});
+
+test('an empty directory becomes the cache, marked as ours; the marker survives every checkout and is never a manifest', async () => {
+  const dir = join(repo.dir, 'cache', 'config');
+  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  (await open().checkout()).release();
+  assert.is(statSync(dir).mode & 0o777, 0o700, 'the cache directory is 0700');
+  const marker = join(dir, '.git', 'xandr-sync-cache');
+  assert.is(statSync(marker).mode & 0o777, 0o600);
+  assert.match(readFileSync(marker, 'utf8'), /"made_by":"xandr-sync"/);
+  repo.commit({ 'b.yaml': 'b: 2\n' }, 'second');
+  (await open().checkout()).release();
+  assert.ok(existsSync(marker), 'git clean -ffdx does not reach into .git');
+  assert.equal(readdirSync(dir).filter((f) => f !== '.git').sort(), ['a.yaml', 'b.yaml']);
+});
+
+test('a cache of ours that lost its repository is cloned again', async () => {
+  (await open().checkout()).release();
+  const dir = join(repo.dir, 'cache', 'config');
+  rmSync(join(dir, '.git', 'HEAD'));
+  const again = await open().checkout();
+  again.release();
+  assert.is(again.commit, repo.git('rev-parse', 'HEAD').trim());
+  assert.ok(existsSync(join(dir, '.git', 'HEAD')));
+});
+
+test('a git that prints nothing for silenceTimeoutMs is stopped, and so is one whose signal is aborted', async () => {
+  const saved = process.env.GIT_SSH_COMMAND;
+  // An ssh that connects nowhere and never answers: git waits on it in silence.
+  process.env.GIT_SSH_COMMAND = "sh -c 'sleep 5' --";
+  try {
+    const remote = parseRemoteUrl('ssh://git@127.0.0.1/acme/config.git');
+    const cacheDir = join(repo.dir, 'cache', 'config');
+    const stalled = await rejects(new ConfigRepo({ remote, ref: 'main', cacheDir, silenceTimeoutMs: 50 }).checkout(), /git clone of .* failed: it printed nothing for 50 ms and was stopped/);
+    assert.is(stalled.step, 'clone');
+    const controller = new AbortController();
+    const pending = new ConfigRepo({ remote, ref: 'main', cacheDir }).checkout(controller.signal);
+    controller.abort();
+    await rejects(pending, /git clone of .* failed: cancelled/);
+    assert.equal(readdirSync(join(repo.dir, 'cache')), [], 'no temporary clone or lock left behind');
+  } finally {
+    if (saved === undefined) delete process.env.GIT_SSH_COMMAND;
+    else process.env.GIT_SSH_COMMAND = saved;
+  }
 });
 
 test.run();

@@ -79,4 +79,25 @@ test('credentials in an https URL are kept for git but never shown', () => {
   assert.not.match(message, /hunter2secret/, 'a refused URL is shown without its credentials');
 });
 
+test('git is handed the URL without its credentials; an https user and password go to the credential helper, decoded', () => {
+  const https = parseRemoteUrl('https://x-access-token:p%40ss%2Fw0rd@github.com:8443/acme/config.git');
+  assert.is(https.fetchUrl, 'https://github.com:8443/acme/config.git');
+  assert.equal(https.credentials, { username: 'x-access-token', password: 'p@ss/w0rd' });
+  const tokenOnly = parseRemoteUrl('https://ghp_T0ken@github.com/acme/config.git');
+  assert.is(tokenOnly.fetchUrl, 'https://github.com/acme/config.git');
+  assert.equal(tokenOnly.credentials, { username: 'ghp_T0ken', password: '' });
+  const plain = parseRemoteUrl('https://github.com/acme/config.git');
+  assert.is(plain.fetchUrl, plain.url);
+  assert.is(plain.credentials, null);
+  const ssh = parseRemoteUrl('ssh://git:hunter2secret@github.com/acme/config.git');
+  assert.is(ssh.fetchUrl, 'ssh://git@github.com/acme/config.git', 'ssh keeps its login and loses the password ssh never uses');
+  assert.is(ssh.credentials, null);
+  assert.is(parseRemoteUrl('git@github.com:acme/config.git').fetchUrl, 'git@github.com:acme/config.git');
+});
+
+test('credentials that decode to control characters are refused (they would add lines to what git is told)', () => {
+  assert.match(refused('https://user:pa%0Ahost=evil.example@github.com/acme/repo').message, /control characters once decoded/);
+  assert.not.match(refused('https://user:pa%0Ass@github.com/acme/repo').message, /pa%0Ass/);
+});
+
 test.run();

@@ -7,7 +7,7 @@ import { describeError, exitCodeOf, isReported } from './describe-error.js';
 import { EXIT_ERROR, EXIT_OK, type Command, type CommandIO } from './io.js';
 import { redactor } from './redact.js';
 
-/** Commands load lazily so that `xandr-sync validate` does not pay for undici or simple-git. */
+/** Commands load lazily so that `xandr-sync validate` does not pay for undici or the sandbox. */
 const commands: Record<string, () => Promise<Command>> = {
   validate: async () => (await import('./validate.js')).validateCommand,
   plan: async () => (await import('./plan.js')).planCommand,

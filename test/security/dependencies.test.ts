@@ -10,7 +10,6 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const FLOORS: Record<string, { min: string; belowMajor?: number }> = {
   yaml: { min: '2.8.3' },
   ajv: { min: '8.18.0' },
-  'simple-git': { min: '4.0.0' },
   'fast-json-patch': { min: '3.1.1' },
   undici: { min: '7.0.0', belowMajor: 8 },
 };

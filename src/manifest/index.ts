@@ -5,3 +5,4 @@ export { DEFAULT_MANIFEST_GLOBS } from './config.js';
 export { MAX_FILE_BYTES } from './read-source.js';
 export { SCHEMA_DIR } from './schemas.js';
 export type * from './types.js';
+export { changedDocuments, identityOf, type DocumentValue, type FileVersions } from './document-values.js';

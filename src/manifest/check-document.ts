@@ -1,6 +1,13 @@
 import type { DiagnosticCollector } from './collector.js';
+import {
+  checkTargetingRules,
+  DEFAULT_GROUP_BOOLEAN_OPERATOR,
+  DEFAULT_SEGMENT_BOOLEAN_OPERATOR,
+  nullTargetPaths,
+} from './check-targeting-document.js';
 import { checkHeader, reportProblems } from './document-header.js';
-import { isKind, isObject, NAME_PATTERN, type JsonObject } from './kinds.js';
+import { checkExactlyOne, laterKey, offsetAt, type At } from './document-offsets.js';
+import { isKind, isObject, KINDS, NAME_PATTERN, type JsonObject } from './kinds.js';
 import { reportSchemaErrors } from './schema-errors.js';
 import { validators } from './schemas.js';
 import type { SourceText } from './source-text.js';
@@ -24,17 +31,6 @@ export interface DocumentContext {
   configShown: string;
 }
 
-type At = (code: Parameters<DiagnosticCollector['at']>[1], message: string, offset: number) => void;
-
-function offsetAt(root: YNode, pointer: string, key = false): number {
-  const found = locate(root, pointer);
-  return (key ? found.keyOffset : undefined) ?? found.node?.offset ?? root.offset;
-}
-
-/** The later of two keys in the file, so "not both" points at the one that was added second. */
-function laterKey(root: YNode, a: string, b: string): number {
-  return Math.max(offsetAt(root, a, true), offsetAt(root, b, true));
-}
 
 function checkSegmentRules(spec: JsonObject, root: YNode, at: At): void {
   const mapping = spec.querystring_mapping;
@@ -63,36 +59,32 @@ function checkSegmentRules(spec: JsonObject, root: YNode, at: At): void {
 }
 
 function checkBindingRules(spec: JsonObject, root: YNode, at: At): void {
-  const hasId = Object.hasOwn(spec, 'line_item_id');
-  const hasCode = Object.hasOwn(spec, 'line_item_code');
-  if (hasId && hasCode) {
-    at(
-      'line-item-selector',
-      'write exactly one of line_item_id and line_item_code, not both: each document names one line item',
-      laterKey(root, '/spec/line_item_id', '/spec/line_item_code'),
-    );
-  } else if (!hasId && !hasCode) {
-    at('line-item-selector', 'LineItemPixels spec must name its line item with line_item_id or line_item_code', offsetAt(root, '/spec'));
-  }
+  checkExactlyOne(spec, root, at, 'line-item-selector', '/spec', ['line_item_id', 'line_item_code'], {
+    both: 'write exactly one of line_item_id and line_item_code, not both: each document names one line item',
+    neither: 'LineItemPixels spec must name its line item with line_item_id or line_item_code',
+  });
   if (!Array.isArray(spec.pixels)) return;
   spec.pixels.forEach((item, i) => {
     if (!isObject(item)) return;
-    const hasPixel = Object.hasOwn(item, 'pixel');
-    const hasPixelId = Object.hasOwn(item, 'pixel_id');
-    if (hasPixel && hasPixelId) {
-      at(
-        'pixel-selector',
-        `spec.pixels[${i}] has both pixel and pixel_id: write pixel for a ConversionPixel of this repository, or pixel_id for one it does not manage`,
-        laterKey(root, `/spec/pixels/${i}/pixel`, `/spec/pixels/${i}/pixel_id`),
-      );
-    } else if (!hasPixel && !hasPixelId) {
-      at(
-        'pixel-selector',
-        `spec.pixels[${i}] must name its pixel with pixel (a ConversionPixel's metadata.name) or pixel_id`,
-        offsetAt(root, `/spec/pixels/${i}`),
-      );
-    }
+    checkExactlyOne(item, root, at, 'pixel-selector', `/spec/pixels/${i}`, ['pixel', 'pixel_id'], {
+      both: `spec.pixels[${i}] has both pixel and pixel_id: write pixel for a ConversionPixel of this repository, or pixel_id for one it does not manage`,
+      neither: `spec.pixels[${i}] must name its pixel with pixel (a ConversionPixel's metadata.name) or pixel_id`,
+    });
   });
+}
+
+/** Xandr's defaults for what a document leaves out, so the planner compares against what Xandr would store. */
+function fillDefaults(kind: Kind, spec: { [key: string]: Json }): void {
+  if (kind === 'LineItemPixels' && !Object.hasOwn(spec, 'policy')) spec.policy = 'authoritative';
+  if (kind !== 'LineItemSegments') return;
+  if (!Object.hasOwn(spec, 'segment_boolean_operator')) spec.segment_boolean_operator = DEFAULT_SEGMENT_BOOLEAN_OPERATOR;
+  if (!Array.isArray(spec.groups)) return;
+  for (const group of spec.groups) {
+    if (!isObject(group)) continue;
+    if (!Object.hasOwn(group, 'boolean_operator')) group.boolean_operator = DEFAULT_GROUP_BOOLEAN_OPERATOR;
+    if (!Array.isArray(group.segments)) continue;
+    for (const entry of group.segments) if (isObject(entry) && !Object.hasOwn(entry, 'action')) entry.action = 'include';
+  }
 }
 
 function buildManifest(kind: Kind, value: JsonObject, root: YMap, source: SourceText): Manifest | undefined {
@@ -100,7 +92,7 @@ function buildManifest(kind: Kind, value: JsonObject, root: YMap, source: Source
   const name = metadata?.name;
   if (typeof name !== 'string' || !NAME_PATTERN.test(name)) return undefined;
   const spec = (isObject(value.spec) ? value.spec : {}) as { [key: string]: Json };
-  if (kind === 'LineItemPixels' && !Object.hasOwn(spec, 'policy')) spec.policy = 'authoritative';
+  fillDefaults(kind, spec);
   const specNode = locate(root, '/spec').node;
   const kindKey = root.pairs.find((p) => p.key === 'kind') ?? root.pairs[0];
   const { line, column } = source.position(kindKey ? kindKey.keyOffset : root.offset);
@@ -125,7 +117,7 @@ function buildManifest(kind: Kind, value: JsonObject, root: YMap, source: Source
  */
 export function checkManifestDocument(root: YNode, context: DocumentContext): Entry | undefined {
   const { source, collector } = context;
-  const at: At = (code, message, offset) => collector.at(source, code, message, offset);
+  const at: At = (code, message, offset, severity) => collector.at(source, code, message, offset, severity);
   if (root.type !== 'map') {
     at('invalid-type', 'a manifest document must be a mapping with apiVersion, kind, metadata and spec', root.offset);
     return undefined;
@@ -140,14 +132,16 @@ export function checkManifestDocument(root: YNode, context: DocumentContext): En
     return undefined;
   }
   if (!isKind(kind)) {
-    at('unknown-kind', `unknown kind ${quote(kind)}${didYouMean(kind, ['Segment', 'ConversionPixel', 'LineItemPixels'])}: kinds are Segment, ConversionPixel and LineItemPixels`, offsetAt(root, '/kind'));
+    at('unknown-kind', `unknown kind ${quote(kind)}${didYouMean(kind, KINDS)}: kinds are Segment, ConversionPixel, LineItemPixels and LineItemSegments`, offsetAt(root, '/kind'));
     return undefined;
   }
   const validate = validators[kind];
-  if (!validate(value)) reportSchemaErrors(validate.errors ?? [], root, kind, at, ['/apiVersion', '/kind']);
+  const skip = ['/apiVersion', '/kind', ...(kind === 'LineItemSegments' ? nullTargetPaths(value.spec) : [])];
+  if (!validate(value)) reportSchemaErrors(validate.errors ?? [], root, kind, at, skip);
   if (isObject(value.spec)) {
     if (kind === 'Segment') checkSegmentRules(value.spec, root, at);
     if (kind === 'LineItemPixels') checkBindingRules(value.spec, root, at);
+    if (kind === 'LineItemSegments') checkTargetingRules(value.spec, root, at);
   }
   const manifest = buildManifest(kind, value, root, source);
   return manifest ? { manifest, source, root } : undefined;

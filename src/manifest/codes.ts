@@ -31,12 +31,20 @@ export const DIAGNOSTIC_CODES = [
   'line-item-selector',
   'pixel-selector',
   'too-many-pixels',
+  'segment-selector',
+  'null-segment-target',
+  'too-many-segments',
+  'too-many-segment-groups',
+  'console-uneditable-targeting',
   // across documents
   'duplicate-name',
   'unknown-pixel',
   'pixel-advertiser-mismatch',
   'duplicate-pixel',
   'duplicate-line-item',
+  'unknown-segment',
+  'segment-advertiser-mismatch',
+  'duplicate-segment',
   // a file with too many problems to be worth listing
   'too-many-problems',
 ] as const;

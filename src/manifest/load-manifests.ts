@@ -1,7 +1,7 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { checkManifestDocument, type Entry } from './check-document.js';
-import { checkReferences } from './check-references.js';
+import { checkReferences, type EntriesByKind } from './check-references.js';
 import { DiagnosticCollector } from './collector.js';
 import { checkConfigFile, defaultConfig } from './config.js';
 import { reportProblems } from './document-header.js';
@@ -10,7 +10,7 @@ import { globToRegExp } from './glob.js';
 import { readSource } from './read-source.js';
 import { readYaml } from './read-yaml.js';
 import type { SourceText } from './source-text.js';
-import type { BindingManifest, LoadResult, PixelManifest, ProjectConfig, SegmentManifest } from './types.js';
+import type { BindingManifest, Kind, LoadResult, PixelManifest, ProjectConfig, SegmentManifest, TargetingManifest } from './types.js';
 
 export interface LoadOptions {
   /** Relative PATHs resolve against it, and diagnostics show file paths relative to it. */
@@ -69,9 +69,13 @@ export async function loadManifests(paths: string[], options: LoadOptions): Prom
   });
 
   const configShown = displayPath(configFile ?? path.join(root, CONFIG_FILE_NAME), cwd);
-  const segments: Entry[] = [];
-  const pixels: Entry[] = [];
-  const bindings: Entry[] = [];
+  const entries: EntriesByKind = { segments: [], pixels: [], bindings: [], targeting: [] };
+  const listOf: Record<Kind, Entry[]> = {
+    Segment: entries.segments,
+    ConversionPixel: entries.pixels,
+    LineItemPixels: entries.bindings,
+    LineItemSegments: entries.targeting,
+  };
   const check = (source: SourceText | undefined) => {
     if (!source) return;
     const parsed = readYaml(source.text);
@@ -84,9 +88,7 @@ export async function loadManifests(paths: string[], options: LoadOptions): Prom
       }
       const entry = checkManifestDocument(document.root, { source, collector, configShown });
       if (!entry) continue;
-      if (entry.manifest.kind === 'Segment') segments.push(entry);
-      else if (entry.manifest.kind === 'ConversionPixel') pixels.push(entry);
-      else bindings.push(entry);
+      listOf[entry.manifest.kind].push(entry);
     }
   };
   for (let i = 0; i < files.length; i++) {
@@ -95,16 +97,17 @@ export async function loadManifests(paths: string[], options: LoadOptions): Prom
     // Reading is synchronous (see readSource); let timers and sockets of a long-running host breathe.
     if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
   }
-  checkReferences(segments, pixels, bindings, collector);
+  checkReferences(entries, collector);
 
   return {
     root,
     files: files.map((f) => f.display),
     config,
     desired: {
-      segments: segments.map((e) => e.manifest as SegmentManifest),
-      pixels: pixels.map((e) => e.manifest as PixelManifest),
-      bindings: bindings.map((e) => e.manifest as BindingManifest),
+      segments: entries.segments.map((e) => e.manifest as SegmentManifest),
+      pixels: entries.pixels.map((e) => e.manifest as PixelManifest),
+      bindings: entries.bindings.map((e) => e.manifest as BindingManifest),
+      targeting: entries.targeting.map((e) => e.manifest as TargetingManifest),
     },
     diagnostics: collector.sorted(),
   };

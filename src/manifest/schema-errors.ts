@@ -69,7 +69,7 @@ function where(kind: SchemaKind, pointer: string): string {
 
 function identityMessage(kind: SchemaKind, key: string): string {
   const noun = kind === 'Segment' ? 'segment' : 'pixel';
-  if (kind === 'LineItemPixels' && (key === 'id' || key === 'code')) {
+  if ((kind === 'LineItemPixels' || kind === 'LineItemSegments') && (key === 'id' || key === 'code')) {
     return `'${key}' is not written in spec: name the line item with line_item_${key}`;
   }
   switch (key) {
@@ -97,7 +97,7 @@ function unknownField(kind: SchemaKind, pointer: string, key: string, allowed: s
   if (pointer !== '/metadata' && ['name', 'id', 'protect', 'ignore_changes'].includes(key) && metadataFields.includes(key)) {
     return { code: 'unknown-field', message: `${base} (it belongs under metadata)` };
   }
-  if (pointer === '/metadata' && key === 'id' && kind === 'LineItemPixels') {
+  if (pointer === '/metadata' && key === 'id' && (kind === 'LineItemPixels' || kind === 'LineItemSegments')) {
     return { code: 'unknown-field', message: `${base} (the line item is chosen with spec.line_item_id or spec.line_item_code)` };
   }
   if (pointer === '/metadata' && specFields.includes(key)) return { code: 'unknown-field', message: `${base} (it belongs under spec)` };
@@ -127,7 +127,10 @@ function valueMessage(kind: SchemaKind, error: ErrorObject, field: string): { co
       const allowed = (params.allowedValues as unknown[]) ?? [];
       if (/^\/metadata\/ignore_changes\/\d+$/.test(error.instancePath) && typeof value === 'string') {
         const names = allowed.filter((a): a is string => typeof a === 'string');
-        const which = kind === 'LineItemPixels' ? " (only 'pixels' can be ignored)" : didYouMean(value, names);
+        const which =
+          kind === 'LineItemPixels' ? " (only 'pixels' can be ignored)"
+          : kind === 'LineItemSegments' ? ` (only ${names.map((n) => `'${n}'`).join(' and ')} can be ignored)`
+          : didYouMean(value, names);
         return { code: 'unknown-field', message: `${field} names ${quote(value)}, which is not a ${kind} spec field that can be ignored${which}` };
       }
       const hint = typeof value === 'string' ? didYouMean(value, allowed.filter((a): a is string => typeof a === 'string')) : '';
@@ -167,6 +170,13 @@ function valueMessage(kind: SchemaKind, error: ErrorObject, field: string): { co
         return {
           code: 'too-many-pixels',
           message: `a line item can carry at most ${params.limit} pixels (Xandr's limit), and this one lists ${count}: remove ${count - (params.limit as number)}`,
+        };
+      }
+      if (error.instancePath === '/spec/groups' && kind === 'LineItemSegments') {
+        const count = Array.isArray(value) ? value.length : 0;
+        return {
+          code: 'too-many-segment-groups',
+          message: `a line item's profile can have at most ${params.limit} segment groups (Xandr's limit), and this one lists ${count}: remove ${count - (params.limit as number)}`,
         };
       }
       return { code: 'invalid-value', message: `${field} must list at most ${params.limit} items` };
@@ -232,7 +242,7 @@ export function reportSchemaErrors(errors: ErrorObject[], root: YNode, kind: Sch
       case 'maxItems': {
         const { code, message } = valueMessage(kind, error, field);
         // Point at the first entry over the limit: that is where the list became too long.
-        const over = code === 'too-many-pixels' ? `${pointer}/${params.limit as number}` : pointer;
+        const over = code === 'too-many-pixels' || code === 'too-many-segment-groups' ? `${pointer}/${params.limit as number}` : pointer;
         report(code, message, offsetOf(root, over, false));
         break;
       }

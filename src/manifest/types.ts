@@ -3,7 +3,7 @@
  * file handles. Field names in `spec` are Xandr's own (DESIGN.md section 3).
  */
 
-export type Kind = 'Segment' | 'ConversionPixel' | 'LineItemPixels';
+export type Kind = 'Segment' | 'ConversionPixel' | 'LineItemPixels' | 'LineItemSegments';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -103,10 +103,46 @@ export interface BindingSpec {
   pixels: BindingPixel[];
 }
 
+export type BooleanOperator = 'and' | 'or';
+
+/** One entry of a segment group: Xandr's `segment_group_targets[].segments[]`, by reference or by id. */
+export interface TargetingSegment {
+  /**
+   * metadata.name of a Segment of this repository that the line item's advertiser may use (member-level, or the
+   * same advertiser) ... Matched ignoring case; the loader rewrites it to the name exactly as the Segment's own
+   * document writes it.
+   */
+  segment?: string;
+  /** ... or the id of a segment this repository does not manage. Exactly one of the two. */
+  segment_id?: number;
+  /** Filled by the loader when omitted: `include` (Xandr's default). */
+  action: 'include' | 'exclude';
+  /** Recency window, Xandr's names: minutes since the user joined the segment (Xandr's defaults 0 and -1). */
+  start_minutes?: number | null;
+  expire_minutes?: number | null;
+}
+
+export interface TargetingGroup {
+  /** Between the segments of the group. Filled by the loader when omitted: `or` (Xandr's documented default). */
+  boolean_operator: BooleanOperator;
+  segments: TargetingSegment[];
+}
+
+export interface TargetingSpec {
+  advertiser_id: number;
+  line_item_id?: number;
+  line_item_code?: string;
+  /** Between the groups. Filled by the loader when omitted: `and` (Xandr's default). */
+  segment_boolean_operator: BooleanOperator;
+  groups: TargetingGroup[];
+}
+
 export type SegmentManifest = ManifestBase<'Segment', SegmentSpec>;
 export type PixelManifest = ManifestBase<'ConversionPixel', PixelSpec>;
 export type BindingManifest = ManifestBase<'LineItemPixels', BindingSpec>;
-export type Manifest = SegmentManifest | PixelManifest | BindingManifest;
+/** A line item's profile segment targeting (`segment_group_targets`, `segment_boolean_operator`). */
+export type TargetingManifest = ManifestBase<'LineItemSegments', TargetingSpec>;
+export type Manifest = SegmentManifest | PixelManifest | BindingManifest | TargetingManifest;
 
 export type PruneMode = 'none' | 'deactivate' | 'delete';
 
@@ -134,6 +170,7 @@ export interface Desired {
   segments: SegmentManifest[];
   pixels: PixelManifest[];
   bindings: BindingManifest[];
+  targeting: TargetingManifest[];
 }
 
 export interface LoadResult {

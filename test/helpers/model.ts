@@ -39,7 +39,7 @@ export const binding = (name: string, spec: Partial<BindingSpec> = {}): BindingM
   source: source(name),
 });
 
-export const desired = (parts: Partial<Desired> = {}): Desired => ({ segments: [], pixels: [], bindings: [], ...parts });
+export const desired = (parts: Partial<Desired> = {}): Desired => ({ segments: [], pixels: [], bindings: [], targeting: [], ...parts });
 
 export const liveSegment = (id: number, code: string | null, fields: Partial<LiveSegment> = {}): LiveSegment => ({
   id,

@@ -73,6 +73,32 @@ function checkBindingRules(spec: JsonObject, root: YNode, at: At): void {
   });
 }
 
+/**
+ * A document's own previous_names: not its current name, each once. Codes compare ignoring case, so
+ * neither may differ from the other only in case.
+ */
+function checkPreviousNamesOf(metadata: JsonObject, root: YNode, at: At): void {
+  const list = metadata.previous_names;
+  if (!Array.isArray(list)) return;
+  const own = typeof metadata.name === 'string' ? metadata.name.toLowerCase() : undefined;
+  const seen = new Map<string, number>();
+  list.forEach((name, i) => {
+    if (typeof name !== 'string') return;
+    const offset = offsetAt(root, `/metadata/previous_names/${i}`);
+    const lower = name.toLowerCase();
+    if (lower === own) {
+      at('previous-name-is-current', `metadata.previous_names[${i}] ${quote(name)} is the document's own name (names compare ignoring case): list only names the object had before, or remove it`, offset);
+      return;
+    }
+    const first = seen.get(lower);
+    if (first !== undefined) {
+      at('duplicate-previous-name', `metadata.previous_names[${i}] ${quote(name)} repeats previous_names[${first}] (names compare ignoring case): list each previous name once`, offset);
+      return;
+    }
+    seen.set(lower, i);
+  });
+}
+
 /** Xandr's defaults for what a document leaves out, so the planner compares against what Xandr would store. */
 function fillDefaults(kind: Kind, spec: { [key: string]: Json }): void {
   if (kind === 'LineItemPixels' && !Object.hasOwn(spec, 'policy')) spec.policy = 'authoritative';
@@ -98,6 +124,7 @@ function buildManifest(kind: Kind, value: JsonObject, root: YMap, source: Source
   const { line, column } = source.position(kindKey ? kindKey.keyOffset : root.offset);
   const id = metadata?.id;
   const ignore = metadata?.ignore_changes;
+  const previous = kind === 'Segment' || kind === 'ConversionPixel' ? metadata?.previous_names : undefined;
   return {
     kind,
     name,
@@ -105,6 +132,7 @@ function buildManifest(kind: Kind, value: JsonObject, root: YMap, source: Source
     ...(typeof id === 'number' ? { id } : {}),
     protect: metadata?.protect === true,
     ignoreChanges: Array.isArray(ignore) ? ignore.filter((f): f is string => typeof f === 'string') : [],
+    previousNames: Array.isArray(previous) ? previous.filter((n): n is string => typeof n === 'string' && NAME_PATTERN.test(n)) : [],
     spec,
     source: { file: source.file, line, column, fields: specNode ? fieldPositions(specNode, source) : {} },
   } as unknown as Manifest;
@@ -138,6 +166,7 @@ export function checkManifestDocument(root: YNode, context: DocumentContext): En
   const validate = validators[kind];
   const skip = ['/apiVersion', '/kind', ...(kind === 'LineItemSegments' ? nullTargetPaths(value.spec) : [])];
   if (!validate(value)) reportSchemaErrors(validate.errors ?? [], root, kind, at, skip);
+  if (isObject(value.metadata) && (kind === 'Segment' || kind === 'ConversionPixel')) checkPreviousNamesOf(value.metadata, root, at);
   if (isObject(value.spec)) {
     if (kind === 'Segment') checkSegmentRules(value.spec, root, at);
     if (kind === 'LineItemPixels') checkBindingRules(value.spec, root, at);

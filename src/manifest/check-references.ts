@@ -4,6 +4,7 @@ import { isObject } from './kinds.js';
 import { quote } from './quote.js';
 import { didYouMean } from './suggest.js';
 import { checkLineItemDocuments } from './check-line-items.js';
+import { checkPreviousNames } from './check-previous-names.js';
 import { checkTargetingReferences, type SegmentIndex } from './check-targeting.js';
 import { advertiserOf, offsetOf, where } from './entry-location.js';
 import type { PixelManifest } from './types.js';
@@ -150,6 +151,9 @@ export interface EntriesByKind {
 
 export function checkReferences(entries: EntriesByKind, collector: DiagnosticCollector): void {
   const segments = indexSegments(entries.segments, collector);
+  // Segment codes are unique per member, pixel codes per advertiser.
+  checkPreviousNames(entries.segments, () => 'member', collector);
+  checkPreviousNames(entries.pixels, (entry) => (advertiserOf(entry) === undefined ? undefined : String(advertiserOf(entry))), collector);
   checkBindings(entries.bindings, indexPixels(entries.pixels, collector), collector);
   checkLineItemDocuments(entries.targeting, 'segment targeting', collector);
   checkTargetingReferences(entries.targeting, segments, collector);

@@ -45,6 +45,9 @@ export const DIAGNOSTIC_CODES = [
   'unknown-segment',
   'segment-advertiser-mismatch',
   'duplicate-segment',
+  'previous-name-is-current',
+  'duplicate-previous-name',
+  'previous-name-conflict',
   // a file with too many problems to be worth listing
   'too-many-problems',
 ] as const;

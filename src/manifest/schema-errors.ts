@@ -94,7 +94,13 @@ function unknownField(kind: SchemaKind, pointer: string, key: string, allowed: s
   const metadataFields = fieldsOf(kind, 'metadata');
   if (pointer === '/spec' && SPEC_IDENTITY_FIELDS.includes(key)) return { code: 'spec-identity-field', message: identityMessage(kind, key) };
   if (pointer === '' && specFields.includes(key)) return { code: 'unknown-field', message: `${base} (it belongs under spec)` };
-  if (pointer !== '/metadata' && ['name', 'id', 'protect', 'ignore_changes'].includes(key) && metadataFields.includes(key)) {
+  if (pointer === '/metadata' && key === 'previous_names' && (kind === 'LineItemPixels' || kind === 'LineItemSegments')) {
+    return {
+      code: 'unknown-field',
+      message: `${base}: a ${kind} name is never written to Xandr (the line item is found by spec.line_item_id or spec.line_item_code), so renaming the document needs no previous names; remove previous_names`,
+    };
+  }
+  if (pointer !== '/metadata' && ['name', 'id', 'protect', 'ignore_changes', 'previous_names'].includes(key) && metadataFields.includes(key)) {
     return { code: 'unknown-field', message: `${base} (it belongs under metadata)` };
   }
   if (pointer === '/metadata' && key === 'id' && (kind === 'LineItemPixels' || kind === 'LineItemSegments')) {

@@ -38,6 +38,13 @@ interface ManifestBase<K extends Kind, S> {
   protect: boolean;
   /** metadata.ignore_changes: spec fields set on create and never diffed afterwards. */
   ignoreChanges: string[];
+  /**
+   * metadata.previous_names (Segment and ConversionPixel; empty when absent, and always for the line-item
+   * kinds): codes the object had before. The planner renames the live object found by one of them (one PUT
+   * writing `name` as its code) instead of planning a create and an orphan. No two manifests of one kind and
+   * scope share a current or previous name, ignoring case.
+   */
+  previousNames: string[];
   spec: S;
   /**
    * Position of the document's `kind:` key; `fields` maps spec paths (`/short_name`, `/pixels/0/state`, JSON

@@ -13,6 +13,7 @@ export const segment = (name: string, spec: Partial<SegmentSpec> = {}, meta: Met
   address: `Segment/${name}`,
   protect: meta.protect ?? false,
   ignoreChanges: meta.ignoreChanges ?? [],
+  previousNames: [],
   ...(meta.id !== undefined ? { id: meta.id } : {}),
   spec: { short_name: name, ...spec },
   source: source(name),
@@ -24,6 +25,7 @@ export const pixel = (name: string, spec: Partial<PixelSpec> = {}, meta: Meta = 
   address: `ConversionPixel/${name}`,
   protect: meta.protect ?? false,
   ignoreChanges: meta.ignoreChanges ?? [],
+  previousNames: [],
   ...(meta.id !== undefined ? { id: meta.id } : {}),
   spec: { advertiser_id: 1234, name, ...spec },
   source: source(name),
@@ -35,6 +37,7 @@ export const binding = (name: string, spec: Partial<BindingSpec> = {}): BindingM
   address: `LineItemPixels/${name}`,
   protect: false,
   ignoreChanges: [],
+  previousNames: [],
   spec: { advertiser_id: 1234, line_item_id: 205, policy: 'authoritative', pixels: [], ...spec },
   source: source(name),
 });

@@ -159,6 +159,21 @@ test('the desired state: defaults, resolved references, addresses and field posi
   }
 });
 
+test('previousNames: the names as written, empty when absent and for line-item kinds; pixels are scoped by advertiser', async () => {
+  const tree = makeTree({
+    'segments.yaml': `${segment('buyers')}---\n${segment('cart-abandoners').replace('metadata:\n  name: cart-abandoners\n', 'metadata:\n  name: cart-abandoners\n  previous_names: [Cart-Leavers, basket]\n')}`,
+    'pixels.yaml': `${pixel('purchase', 1234, '  previous_names: [checkout]\n')}---\n${pixel('order', 5678, '  previous_names: [checkout]\n')}`,
+  });
+  try {
+    const result = await loadManifests([], { cwd: tree.dir });
+    assert.equal(result.diagnostics, []);
+    assert.equal(result.desired.segments.map((s) => s.previousNames), [[], ['Cart-Leavers', 'basket']]);
+    assert.equal(result.desired.pixels.map((p) => p.previousNames), [['checkout'], ['checkout']]);
+  } finally {
+    tree.cleanup();
+  }
+});
+
 test('all problems of a run are reported together, sorted by file and position', async () => {
   const tree = makeTree({
     'b.yaml': `${segment('b')}  state: on\n`,

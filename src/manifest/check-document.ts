@@ -6,6 +6,7 @@ import {
   nullTargetPaths,
 } from './check-targeting-document.js';
 import { checkHeader, reportProblems } from './document-header.js';
+import { checkHiddenCharacters } from './hidden-characters.js';
 import { checkExactlyOne, laterKey, offsetAt, type At } from './document-offsets.js';
 import { isKind, isObject, KINDS, NAME_PATTERN, type JsonObject } from './kinds.js';
 import { reportSchemaErrors } from './schema-errors.js';
@@ -153,6 +154,7 @@ export function checkManifestDocument(root: YNode, context: DocumentContext): En
   const problems: Problem[] = [];
   const value = materialize(root, source, problems) as JsonObject;
   reportProblems(source, problems, collector);
+  checkHiddenCharacters(root, at);
   const kind = checkHeader(value, root, source, collector, 'the document');
   if (kind === undefined) return undefined;
   if (kind === 'Config') {

@@ -18,6 +18,7 @@ export const DIAGNOSTIC_CODES = [
   'tag-not-allowed',
   'too-deep',
   'forbidden-key',
+  'unsafe-integer',
   // documents and fields
   'unknown-api-version',
   'unknown-kind',
@@ -27,6 +28,7 @@ export const DIAGNOSTIC_CODES = [
   'invalid-type',
   'invalid-value',
   'conflicting-fields',
+  'hidden-characters',
   'spec-identity-field',
   'line-item-selector',
   'pixel-selector',

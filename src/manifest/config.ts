@@ -1,6 +1,7 @@
 import type { DiagnosticCollector } from './collector.js';
 import { escapesRoot, globToRegExp, GlobError } from './glob.js';
 import { checkHeader, reportProblems } from './document-header.js';
+import { checkHiddenCharacters } from './hidden-characters.js';
 import { isKind, isObject, type JsonObject } from './kinds.js';
 import { reportSchemaErrors } from './schema-errors.js';
 import { validators } from './schemas.js';
@@ -91,6 +92,7 @@ export function checkConfigFile(source: SourceText, parsed: ParsedYaml, collecto
     const problems: Problem[] = [];
     const value = materialize(root, source, problems) as JsonObject;
     reportProblems(source, problems, collector);
+    checkHiddenCharacters(root, (code, message, offset, severity) => collector.at(source, code, message, offset, severity));
     const kind = checkHeader(value, root, source, collector, 'xandr-sync.yaml');
     const kindOffset = locate(root, '/kind').node?.offset ?? root.offset;
     if (kind === undefined) return;

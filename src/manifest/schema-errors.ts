@@ -3,7 +3,9 @@ import type { DiagnosticCode } from './codes.js';
 import { MAX_PROBLEMS_PER_FILE } from './collector.js';
 import { fieldsOf, type SchemaKind } from './schemas.js';
 import { quote } from './quote.js';
+import { fieldLabel } from './field-label.js';
 import { didYouMean, suggest } from './suggest.js';
+
 import { locate } from './yaml-value.js';
 import type { YNode } from './yaml-tree.js';
 
@@ -50,16 +52,6 @@ export function describeValue(value: unknown): string {
 
 function plain(value: unknown): string {
   return typeof value === 'string' ? quote(value) : describeValue(value);
-}
-
-/** `/spec/pixels/0/state` -> `spec.pixels[0].state` */
-export function fieldLabel(pointer: string): string {
-  let label = '';
-  for (const raw of pointer.slice(1).split('/')) {
-    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    label += /^\d+$/.test(segment) ? `[${segment}]` : label === '' ? segment : `.${segment}`;
-  }
-  return label;
 }
 
 function where(kind: SchemaKind, pointer: string): string {

@@ -1,4 +1,16 @@
-import { MAX_DEPTH, type ParsedYaml, type YDocument, type YMap, type YNode, type YPair, type YSeq } from './yaml-tree.js';
+import {
+  INTEGER_LITERAL,
+  MAX_DEPTH,
+  unsafeIntegerProblem,
+  type ParsedYaml,
+  type Problem,
+  type YDocument,
+  type YMap,
+  type YNode,
+  type YPair,
+  type YScalar,
+  type YSeq,
+} from './yaml-tree.js';
 
 /**
  * A reader for the plain block YAML that manifests are written in: block mappings with identifier keys, block
@@ -64,6 +76,9 @@ type Pending = { kind: 'key'; pair: YPair; indent: number } | { kind: 'item'; se
 
 class FastReader {
   private readonly documents: YDocument[] = [];
+  private readonly problems: Problem[] = [];
+  /** The current document's first refusal: like the `yaml`-package reader, such a document is left out. */
+  private refused: Problem | undefined;
   private stack: Frame[] = [];
   private root: YMap | null = null;
   private pending: Pending | undefined;
@@ -84,7 +99,7 @@ class FastReader {
       lineStart = next;
     }
     this.finishDocument();
-    return { documents: this.documents, problems: [] };
+    return { documents: this.documents, problems: this.problems };
   }
 
   private line(lineStart: number, end: number): void {
@@ -243,7 +258,16 @@ class FastReader {
     while (cut > q && text.charCodeAt(cut - 1) === SPACE) cut--;
     const source = text.slice(q, cut);
     if (source.includes(': ') || source.endsWith(':')) bail();
-    return { type: 'scalar', offset: q, value: resolvePlain(source) };
+    return this.plain(source, q);
+  }
+
+  /** A plain scalar; an integer literal beyond what a number holds exactly refuses the document. */
+  private plain(source: string, offset: number): YScalar {
+    const value = resolvePlain(source);
+    if (typeof value === 'number' && !Number.isSafeInteger(value) && Number.isInteger(value) && INTEGER_LITERAL.test(source)) {
+      this.refused ??= unsafeIntegerProblem(source, offset);
+    }
+    return { type: 'scalar', offset, value };
   }
 
   /**
@@ -263,8 +287,7 @@ class FastReader {
       const [, lead, item] = match as unknown as [string, string, string];
       const at = offset + lead.length;
       const first = item[0];
-      const value = first === "'" || first === '"' ? item.slice(1, -1) : resolvePlain(item);
-      seq.items.push({ type: 'scalar', offset: at, value });
+      seq.items.push(first === "'" || first === '"' ? { type: 'scalar', offset: at, value: item.slice(1, -1) } : this.plain(item, at));
       offset += part.length + 1;
     }
     return seq;
@@ -286,7 +309,9 @@ class FastReader {
     }
     this.pending = undefined;
     this.scalarIndent = -1;
-    if (this.root) this.documents.push({ root: this.root });
+    if (this.refused) this.problems.push(this.refused);
+    else if (this.root) this.documents.push({ root: this.root });
+    this.refused = undefined;
     this.root = null;
     this.stack = [];
   }

@@ -23,6 +23,7 @@ export const DIAGNOSTIC_CODES = [
   'unknown-api-version',
   'unknown-kind',
   'config-location',
+  'untrusted-api-url',
   'unknown-field',
   'missing-field',
   'invalid-type',

@@ -15,12 +15,24 @@ import type { BindingManifest, Kind, LoadResult, PixelManifest, ProjectConfig, S
 export interface LoadOptions {
   /** Relative PATHs resolve against it, and diagnostics show file paths relative to it. */
   cwd: string;
+  /**
+   * The API URL the operator chose for this run (`--api-url`, `XANDR_API_URL`, else the default Xandr API).
+   * When a string, an `api_url` in xandr-sync.yaml that differs from it is an `untrusted-api-url` error (and
+   * is left out of the config). Undefined or null: no check (offline uses, the embedded sandbox).
+   */
+  operatorApiUrl?: string | null;
 }
 
 /** Files between two yields to the event loop while reading. */
 const YIELD_EVERY = 200;
 
-async function loadConfig(configFile: string | null, realRoot: string, cwd: string, collector: DiagnosticCollector): Promise<ProjectConfig> {
+async function loadConfig(
+  configFile: string | null,
+  realRoot: string,
+  cwd: string,
+  collector: DiagnosticCollector,
+  operatorApiUrl: string | null | undefined,
+): Promise<ProjectConfig> {
   if (configFile === null) return defaultConfig();
   const shown = displayPath(configFile, cwd);
   const real = await realpath(configFile).catch(() => configFile);
@@ -30,7 +42,7 @@ async function loadConfig(configFile: string | null, realRoot: string, cwd: stri
   }
   const source = readSource(configFile, shown, collector);
   if (!source) return defaultConfig(shown);
-  return checkConfigFile(source, readYaml(source.text), collector);
+  return checkConfigFile(source, readYaml(source.text), collector, operatorApiUrl);
 }
 
 /**
@@ -42,7 +54,7 @@ export async function loadProjectConfig(paths: string[], options: LoadOptions): 
   const cwd = path.resolve(options.cwd);
   const { root, configFile } = await findRoot(path.resolve(cwd, paths[0] ?? '.'));
   const realRoot = await realpath(root).catch(() => root);
-  return loadConfig(configFile, realRoot, cwd, new DiagnosticCollector());
+  return loadConfig(configFile, realRoot, cwd, new DiagnosticCollector(), options.operatorApiUrl);
 }
 
 /**
@@ -56,7 +68,7 @@ export async function loadManifests(paths: string[], options: LoadOptions): Prom
   const inputs = (paths.length > 0 ? paths : ['.']).map((p) => path.resolve(cwd, p));
   const { root, configFile } = await findRoot(inputs[0] as string);
   const realRoot = await realpath(root).catch(() => root);
-  const config = await loadConfig(configFile, realRoot, cwd, collector);
+  const config = await loadConfig(configFile, realRoot, cwd, collector, options.operatorApiUrl);
 
   const files = await collectFiles(inputs, {
     root,

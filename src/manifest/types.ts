@@ -152,6 +152,7 @@ export type TargetingManifest = ManifestBase<'LineItemSegments', TargetingSpec>;
 export type Manifest = SegmentManifest | PixelManifest | BindingManifest | TargetingManifest;
 
 export type PruneMode = 'none' | 'deactivate' | 'delete';
+export type GoalPixelDetach = 'warn' | 'refuse';
 
 /** xandr-sync.yaml (`kind: Config`), with defaults applied. */
 export interface ProjectConfig {
@@ -169,7 +170,16 @@ export interface ProjectConfig {
    * their manifests are gone (metadata.protect ends with the manifest that carries it). Default none.
    */
   protect?: string[];
-  guards: { max_changes?: number; max_deletes?: number };
+  guards: {
+    max_changes?: number;
+    max_deletes?: number;
+    /** Detaching a pixel that is one of an active line item's `goal_pixels`: a plan warning, or a plan error. Default `warn`. */
+    goal_pixel_detach: GoalPixelDetach;
+  };
+  attribution: {
+    /** Drifted objects one plan may look up in Xandr's Change Log; 0 turns attribution off. Default 20. */
+    max_lookups: number;
+  };
   rate: { reads_per_minute?: number; writes_per_minute?: number; max_in_flight?: number };
 }
 

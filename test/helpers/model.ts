@@ -98,7 +98,8 @@ export const config = (parts: Partial<ProjectConfig> = {}): ProjectConfig => ({
   manifests: ['**/*.yaml', '**/*.yml'],
   prune: 'none',
   allow_empty_prune: false,
-  guards: {},
+  guards: { goal_pixel_detach: 'warn' },
+  attribution: { max_lookups: 20 },
   rate: {},
   ...parts,
 });

@@ -52,10 +52,19 @@ test('messages say what is wrong and what to do', async () => {
 });
 
 /**
- * Codes that need a file system state git cannot hold (exercised in hostile.test.ts and loader.test.ts), or
- * hundreds of generated entries (targeting.test.ts).
+ * Codes that need a file system state git cannot hold (exercised in hostile.test.ts and loader.test.ts),
+ * hundreds of generated entries (targeting.test.ts), or an operator's API URL (loader.test.ts).
  */
-const COVERED_ELSEWHERE = ['path-not-found', 'not-a-file', 'read-error', 'file-too-large', 'too-many-problems', 'too-many-segments', 'too-many-segment-groups'];
+const COVERED_ELSEWHERE = [
+  'path-not-found',
+  'not-a-file',
+  'read-error',
+  'file-too-large',
+  'too-many-problems',
+  'too-many-segments',
+  'too-many-segment-groups',
+  'untrusted-api-url',
+];
 
 test('the golden cases exercise every diagnostic code', () => {
   const seen = new Set(Object.values(expected).flat().map((line) => line.split(' ')[1]));

@@ -30,6 +30,8 @@ export interface DocumentContext {
   collector: DiagnosticCollector;
   /** The root xandr-sync.yaml as diagnostics show it, for the hint when a Config document is misplaced. */
   configShown: string;
+  /** The document's index among the file's documents. */
+  document: number;
 }
 
 
@@ -114,7 +116,7 @@ function fillDefaults(kind: Kind, spec: { [key: string]: Json }): void {
   }
 }
 
-function buildManifest(kind: Kind, value: JsonObject, root: YMap, source: SourceText): Manifest | undefined {
+function buildManifest(kind: Kind, value: JsonObject, root: YMap, source: SourceText, document: number): Manifest | undefined {
   const metadata = isObject(value.metadata) ? value.metadata : undefined;
   const name = metadata?.name;
   if (typeof name !== 'string' || !NAME_PATTERN.test(name)) return undefined;
@@ -135,7 +137,7 @@ function buildManifest(kind: Kind, value: JsonObject, root: YMap, source: Source
     ignoreChanges: Array.isArray(ignore) ? ignore.filter((f): f is string => typeof f === 'string') : [],
     previousNames: Array.isArray(previous) ? previous.filter((n): n is string => typeof n === 'string' && NAME_PATTERN.test(n)) : [],
     spec,
-    source: { file: source.file, line, column, fields: specNode ? fieldPositions(specNode, source) : {} },
+    source: { file: source.file, line, column, fields: specNode ? fieldPositions(specNode, source) : {}, document },
   } as unknown as Manifest;
 }
 
@@ -174,6 +176,6 @@ export function checkManifestDocument(root: YNode, context: DocumentContext): En
     if (kind === 'LineItemPixels') checkBindingRules(value.spec, root, at);
     if (kind === 'LineItemSegments') checkTargetingRules(value.spec, root, at);
   }
-  const manifest = buildManifest(kind, value, root, source);
+  const manifest = buildManifest(kind, value, root, source, context.document);
   return manifest ? { manifest, source, root } : undefined;
 }

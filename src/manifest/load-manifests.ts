@@ -98,7 +98,7 @@ export async function loadManifests(paths: string[], options: LoadOptions): Prom
         collector.stoppedAt(source, document.root.offset);
         break;
       }
-      const entry = checkManifestDocument(document.root, { source, collector, configShown });
+      const entry = checkManifestDocument(document.root, { source, collector, configShown, document: document.index });
       if (!entry) continue;
       listOf[entry.manifest.kind].push(entry);
     }

@@ -50,7 +50,11 @@ interface ManifestBase<K extends Kind, S> {
    * Position of the document's `kind:` key; `fields` maps spec paths (`/short_name`, `/pixels/0/state`, JSON
    * pointers relative to spec) to positions: a mapping entry at its key, a list item where the item starts.
    */
-  source: SourceRef & { fields?: Record<string, SourceRef> };
+  source: SourceRef & {
+    fields?: Record<string, SourceRef>;
+    /** 0-based index of the document among its file's documents (`---` separated), as edit-values.ts addresses it. */
+    document: number;
+  };
 }
 
 export interface PiggybackPixel {

@@ -79,6 +79,9 @@ class FastReader {
   private readonly problems: Problem[] = [];
   /** The current document's first refusal: like the `yaml`-package reader, such a document is left out. */
   private refused: Problem | undefined;
+  /** Whether the current document has begun: with a `---`, or with content before the first one. */
+  private started = false;
+  private index = 0;
   private stack: Frame[] = [];
   private root: YMap | null = null;
   private pending: Pending | undefined;
@@ -114,6 +117,7 @@ class FastReader {
       if (text.startsWith('---', c) && (c + 3 === end || text.charCodeAt(c + 3) === SPACE)) {
         if (this.restIsComment(c + 3, end) === false) bail();
         this.finishDocument();
+        this.started = true;
         return;
       }
       if (text.startsWith('...', c) || ch === 37 /* % */) bail();
@@ -146,6 +150,7 @@ class FastReader {
     }
     if (stack.length === 0) {
       if (this.root || indent !== 0 || isDash) bail();
+      this.started = true;
       this.root = { type: 'map', offset: c, pairs: [] };
       this.push(this.root, 0, false);
     }
@@ -310,7 +315,9 @@ class FastReader {
     this.pending = undefined;
     this.scalarIndent = -1;
     if (this.refused) this.problems.push(this.refused);
-    else if (this.root) this.documents.push({ root: this.root });
+    else if (this.started) this.documents.push({ root: this.root, index: this.index });
+    if (this.started) this.index++;
+    this.started = false;
     this.refused = undefined;
     this.root = null;
     this.stack = [];

@@ -165,7 +165,7 @@ function syntaxProblem(error: YAMLError, text: string): Problem {
   return { code: error.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax', message, offset };
 }
 
-function toDocument(doc: Document.Parsed, text: string, problems: Problem[]): YDocument | undefined {
+function toDocument(doc: Document.Parsed, index: number, text: string, problems: Problem[]): YDocument | undefined {
   if (doc.errors.length > 0) {
     for (const error of doc.errors) problems.push(syntaxProblem(error, text));
     return undefined;
@@ -186,7 +186,7 @@ function toDocument(doc: Document.Parsed, text: string, problems: Problem[]): YD
     const { contents } = doc;
     // A document of only comments (or nothing) composes to an empty null scalar: it is no document at all.
     const empty = contents === null || (isScalar(contents) && contents.value === null && contents.source === '' && contents.tag === undefined);
-    return { root: empty ? null : convert(contents, 1, 0, text) };
+    return { root: empty ? null : convert(contents, 1, 0, text), index };
   } catch (error) {
     if (error instanceof Refused) {
       problems.push(error.problem);
@@ -209,8 +209,9 @@ export function readFullYaml(text: string): ParsedYaml {
     }
   }
   const documents: YDocument[] = [];
+  let index = 0;
   for (const doc of new (yaml().Composer)(COMPOSE_OPTIONS).compose(tokens, true, text.length)) {
-    const converted = toDocument(doc, text, problems);
+    const converted = toDocument(doc, index++, text, problems);
     if (converted) documents.push(converted);
   }
   return { documents, problems };

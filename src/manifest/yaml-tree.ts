@@ -47,6 +47,12 @@ export interface Problem {
 /** One document of a file: its tree, or null for an empty document (only comments, or nothing). */
 export interface YDocument {
   root: YNode | null;
+  /**
+   * 0-based index among the file's documents, counted as the `yaml` package counts them (each `---` starts
+   * one; content before the first `---` is one): what edit-values.ts addresses. Documents refused for a problem
+   * are left out of ParsedYaml.documents, so this is not always the position in that list.
+   */
+  index: number;
 }
 
 export interface ParsedYaml {

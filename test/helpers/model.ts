@@ -5,7 +5,7 @@ import type { LiveAdvertiser, LiveLineItem, LivePixel, LiveSegment } from '../..
 /** Builders for desired and live objects, so planner tests state only what matters to them. */
 
 type Meta = { id?: number; protect?: boolean; ignoreChanges?: string[] };
-const source = (name: string) => ({ file: `${name}.yaml`, line: 1, column: 1 });
+const source = (name: string) => ({ file: `${name}.yaml`, line: 1, column: 1, document: 0 });
 
 export const segment = (name: string, spec: Partial<SegmentSpec> = {}, meta: Meta = {}): SegmentManifest => ({
   kind: 'Segment',

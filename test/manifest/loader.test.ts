@@ -148,6 +148,8 @@ test('the desired state: defaults, resolved references, addresses and field posi
     ]);
     assert.equal([purchase1234?.id, purchase1234?.protect, purchase1234?.ignoreChanges], [99, true, ['name']]);
     assert.equal([signup?.id, signup?.protect, signup?.ignoreChanges], [undefined, false, []]);
+    // The document's index in its file, for in-place edits (edit-values.ts).
+    assert.equal(result.desired.pixels.map((p) => p.source.document), [0, 1, 2]);
     const binding = result.desired.bindings[0];
     assert.equal(binding?.spec, {
       advertiser_id: 1234,

@@ -31,6 +31,8 @@ function assertSame(text: string, label: string): boolean {
   const full = readFullYaml(text);
   assert.equal(fast.problems, full.problems, `${label}: fast and full readers report different problems`);
   assert.equal(roots(fast), roots(full), `${label}: fast and full readers disagree`);
+  // Empty documents and document indexes too: edits address documents by index.
+  assert.equal(fast.documents, full.documents, `${label}: fast and full readers count documents differently`);
   return true;
 }
 
@@ -146,6 +148,14 @@ test('the largest safe integers, and floats, are read as numbers', () => {
   }
   const flow = readFullYaml('{a: [9007199254740993]}\n');
   assert.equal(flow.problems.map((p) => [p.code, p.offset]), [['unsafe-integer', 5]]);
+});
+
+test('documents are counted as the yaml package counts them, refused and empty ones included', () => {
+  const text = '# only a comment before the first marker\n---\na: 1\n---\n# empty\n---\nb: 9007199254740993\n---\nc: 3\n';
+  assert.ok(assertSame(text, 'indexes'));
+  const fast = readFastYaml(text);
+  assert.equal(fast?.documents.map((d) => [d.index, d.root === null]), [[0, false], [1, true], [3, false]]);
+  assert.equal(readFastYaml('a: 1\n---\nb: 2\n')?.documents.map((d) => d.index), [0, 1]);
 });
 
 test('plain scalars resolve like the yaml core schema', () => {

@@ -1,5 +1,5 @@
 import type { DiagnosticCollector } from './collector.js';
-import { escapesRoot, globToRegExp, GlobError } from './glob.js';
+import { compileGlob, escapesRoot, GlobError } from './glob.js';
 import { checkHeader, reportProblems } from './document-header.js';
 import { checkHiddenCharacters } from './hidden-characters.js';
 import { isKind, isObject, type JsonObject } from './kinds.js';
@@ -71,7 +71,7 @@ function checkGlobs(value: JsonObject, root: YMap, source: SourceText, collector
       return false;
     }
     try {
-      globToRegExp(glob);
+      compileGlob(glob);
       return true;
     } catch (error) {
       if (!(error instanceof GlobError)) throw error;

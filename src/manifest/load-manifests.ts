@@ -6,7 +6,7 @@ import { DiagnosticCollector } from './collector.js';
 import { checkConfigFile, defaultConfig } from './config.js';
 import { reportProblems } from './document-header.js';
 import { collectFiles, CONFIG_FILE_NAME, displayPath, findRoot, isInside, type FileRef } from './files.js';
-import { globToRegExp } from './glob.js';
+import { compileGlob } from './glob.js';
 import { readSource } from './read-source.js';
 import { readYaml } from './read-yaml.js';
 import type { SourceText } from './source-text.js';
@@ -75,7 +75,7 @@ export async function loadManifests(paths: string[], options: LoadOptions): Prom
     realRoot,
     cwd,
     configFile,
-    globs: config.manifests.map((glob) => globToRegExp(glob)),
+    globs: config.manifests.map((glob) => compileGlob(glob)),
     globText: config.manifests.join(', '),
     collector,
   });

@@ -156,7 +156,7 @@ export function checkManifestDocument(root: YNode, context: DocumentContext): En
   const problems: Problem[] = [];
   const value = materialize(root, source, problems) as JsonObject;
   reportProblems(source, problems, collector);
-  checkHiddenCharacters(root, at);
+  if (source.hasHiddenCharacters) checkHiddenCharacters(root, at);
   const kind = checkHeader(value, root, source, collector, 'the document');
   if (kind === undefined) return undefined;
   if (kind === 'Config') {

@@ -10,6 +10,8 @@ import { quote } from './quote.js';
  * ignoring case, as Xandr compares codes. The document's own list is checked in check-document.ts.
  */
 export function checkPreviousNames(entries: Entry[], scopeOf: (entry: Entry) => string | undefined, collector: DiagnosticCollector): void {
+  // Renames are rare; a repository of 20,000 segments should not pay for indexing names it will not look up.
+  if (!entries.some((e) => e.manifest.previousNames.length > 0)) return;
   const current = new Map<string, Entry>();
   for (const entry of entries) {
     const scope = scopeOf(entry);

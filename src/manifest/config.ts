@@ -137,7 +137,7 @@ export function checkConfigFile(source: SourceText, parsed: ParsedYaml, collecto
     const problems: Problem[] = [];
     const value = materialize(root, source, problems) as JsonObject;
     reportProblems(source, problems, collector);
-    checkHiddenCharacters(root, (code, message, offset, severity) => collector.at(source, code, message, offset, severity));
+    if (source.hasHiddenCharacters) checkHiddenCharacters(root, (code, message, offset, severity) => collector.at(source, code, message, offset, severity));
     const kind = checkHeader(value, root, source, collector, 'xandr-sync.yaml');
     const kindOffset = locate(root, '/kind').node?.offset ?? root.offset;
     if (kind === undefined) return;

@@ -47,15 +47,33 @@ export function describeHidden(text: string): string | undefined {
   return `${what} (${listed}): the text is really '${spelled}'; remove ${found.length === 1 ? 'it' : 'them'} unless meant`;
 }
 
-/** Warns at every string value under `node` (the whole document) that holds hidden characters. */
-export function checkHiddenCharacters(node: YNode, at: At, pointer = ''): void {
-  if (node.type === 'scalar') {
-    if (typeof node.value !== 'string') return;
-    const message = describeHidden(node.value);
-    if (message !== undefined) at('hidden-characters', `${pointer === '' ? 'the document' : fieldLabel(pointer)} has ${message}`, node.offset, 'warning');
-  } else if (node.type === 'map') {
-    for (const pair of node.pairs) checkHiddenCharacters(pair.value, at, `${pointer}/${pair.key.replace(/~/g, '~0').replace(/\//g, '~1')}`);
-  } else {
-    node.items.forEach((item, i) => checkHiddenCharacters(item, at, `${pointer}/${i}`));
-  }
+const HAS_HIDDEN = /[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/;
+
+/**
+ * Warns at every string value under `node` (the whole document) that holds hidden characters. Runs on every
+ * value of every manifest, so the path to a value is put together only for a value that has them.
+ */
+export function checkHiddenCharacters(node: YNode, at: At): void {
+  const path: string[] = [];
+  const visit = (current: YNode): void => {
+    if (current.type === 'scalar') {
+      if (typeof current.value !== 'string' || !HAS_HIDDEN.test(current.value)) return;
+      const pointer = path.map((segment) => `/${segment.replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');
+      const message = describeHidden(current.value) as string;
+      at('hidden-characters', `${pointer === '' ? 'the document' : fieldLabel(pointer)} has ${message}`, current.offset, 'warning');
+    } else if (current.type === 'map') {
+      for (const pair of current.pairs) {
+        path.push(pair.key);
+        visit(pair.value);
+        path.pop();
+      }
+    } else {
+      for (let i = 0; i < current.items.length; i++) {
+        path.push(String(i));
+        visit(current.items[i] as YNode);
+        path.pop();
+      }
+    }
+  };
+  visit(node);
 }

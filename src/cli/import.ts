@@ -134,6 +134,7 @@ function partition(desired: Desired, keep: (file: string) => boolean): Desired {
     segments: desired.segments.filter((m) => keep(m.source.file)),
     pixels: desired.pixels.filter((m) => keep(m.source.file)),
     bindings: desired.bindings.filter((m) => keep(m.source.file)),
+    targeting: desired.targeting.filter((m) => keep(m.source.file)),
   };
 }
 
@@ -145,7 +146,7 @@ function writeIfChanged(file: string, text: string): string {
 }
 
 function describeFile(file: ImportedFile): string {
-  const noun = { Segment: 'segment', ConversionPixel: 'conversion pixel', LineItemPixels: "line item's pixels" }[file.kind];
+  const noun = { Segment: 'segment', ConversionPixel: 'conversion pixel', LineItemPixels: "line item's pixels", LineItemSegments: "line item's segments" }[file.kind];
   const plural = file.kind === 'LineItemPixels' ? (file.objects === 1 ? noun : "line items' pixels") : `${noun}${file.objects === 1 ? '' : 's'}`;
   return `(${file.objects} ${plural}${file.adopts ? `, ${file.adopts} to adopt` : ''})`;
 }

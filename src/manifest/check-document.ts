@@ -1,6 +1,14 @@
 import type { DiagnosticCollector } from './collector.js';
+import {
+  checkTargetingRules,
+  DEFAULT_GROUP_BOOLEAN_OPERATOR,
+  DEFAULT_SEGMENT_BOOLEAN_OPERATOR,
+  nullTargetPaths,
+} from './check-targeting-document.js';
 import { checkHeader, reportProblems } from './document-header.js';
-import { isKind, isObject, NAME_PATTERN, type JsonObject } from './kinds.js';
+import { checkHiddenCharacters } from './hidden-characters.js';
+import { checkExactlyOne, laterKey, offsetAt, type At } from './document-offsets.js';
+import { isKind, isObject, KINDS, NAME_PATTERN, type JsonObject } from './kinds.js';
 import { reportSchemaErrors } from './schema-errors.js';
 import { validators } from './schemas.js';
 import type { SourceText } from './source-text.js';
@@ -22,19 +30,10 @@ export interface DocumentContext {
   collector: DiagnosticCollector;
   /** The root xandr-sync.yaml as diagnostics show it, for the hint when a Config document is misplaced. */
   configShown: string;
+  /** The document's index among the file's documents. */
+  document: number;
 }
 
-type At = (code: Parameters<DiagnosticCollector['at']>[1], message: string, offset: number) => void;
-
-function offsetAt(root: YNode, pointer: string, key = false): number {
-  const found = locate(root, pointer);
-  return (key ? found.keyOffset : undefined) ?? found.node?.offset ?? root.offset;
-}
-
-/** The later of two keys in the file, so "not both" points at the one that was added second. */
-function laterKey(root: YNode, a: string, b: string): number {
-  return Math.max(offsetAt(root, a, true), offsetAt(root, b, true));
-}
 
 function checkSegmentRules(spec: JsonObject, root: YNode, at: At): void {
   const mapping = spec.querystring_mapping;
@@ -63,49 +62,72 @@ function checkSegmentRules(spec: JsonObject, root: YNode, at: At): void {
 }
 
 function checkBindingRules(spec: JsonObject, root: YNode, at: At): void {
-  const hasId = Object.hasOwn(spec, 'line_item_id');
-  const hasCode = Object.hasOwn(spec, 'line_item_code');
-  if (hasId && hasCode) {
-    at(
-      'line-item-selector',
-      'write exactly one of line_item_id and line_item_code, not both: each document names one line item',
-      laterKey(root, '/spec/line_item_id', '/spec/line_item_code'),
-    );
-  } else if (!hasId && !hasCode) {
-    at('line-item-selector', 'LineItemPixels spec must name its line item with line_item_id or line_item_code', offsetAt(root, '/spec'));
-  }
+  checkExactlyOne(spec, root, at, 'line-item-selector', '/spec', ['line_item_id', 'line_item_code'], {
+    both: 'write exactly one of line_item_id and line_item_code, not both: each document names one line item',
+    neither: 'LineItemPixels spec must name its line item with line_item_id or line_item_code',
+  });
   if (!Array.isArray(spec.pixels)) return;
   spec.pixels.forEach((item, i) => {
     if (!isObject(item)) return;
-    const hasPixel = Object.hasOwn(item, 'pixel');
-    const hasPixelId = Object.hasOwn(item, 'pixel_id');
-    if (hasPixel && hasPixelId) {
-      at(
-        'pixel-selector',
-        `spec.pixels[${i}] has both pixel and pixel_id: write pixel for a ConversionPixel of this repository, or pixel_id for one it does not manage`,
-        laterKey(root, `/spec/pixels/${i}/pixel`, `/spec/pixels/${i}/pixel_id`),
-      );
-    } else if (!hasPixel && !hasPixelId) {
-      at(
-        'pixel-selector',
-        `spec.pixels[${i}] must name its pixel with pixel (a ConversionPixel's metadata.name) or pixel_id`,
-        offsetAt(root, `/spec/pixels/${i}`),
-      );
-    }
+    checkExactlyOne(item, root, at, 'pixel-selector', `/spec/pixels/${i}`, ['pixel', 'pixel_id'], {
+      both: `spec.pixels[${i}] has both pixel and pixel_id: write pixel for a ConversionPixel of this repository, or pixel_id for one it does not manage`,
+      neither: `spec.pixels[${i}] must name its pixel with pixel (a ConversionPixel's metadata.name) or pixel_id`,
+    });
   });
 }
 
-function buildManifest(kind: Kind, value: JsonObject, root: YMap, source: SourceText): Manifest | undefined {
+/**
+ * A document's own previous_names: not its current name, each once. Codes compare ignoring case, so
+ * neither may differ from the other only in case.
+ */
+function checkPreviousNamesOf(metadata: JsonObject, root: YNode, at: At): void {
+  const list = metadata.previous_names;
+  if (!Array.isArray(list)) return;
+  const own = typeof metadata.name === 'string' ? metadata.name.toLowerCase() : undefined;
+  const seen = new Map<string, number>();
+  list.forEach((name, i) => {
+    if (typeof name !== 'string') return;
+    const offset = offsetAt(root, `/metadata/previous_names/${i}`);
+    const lower = name.toLowerCase();
+    if (lower === own) {
+      at('previous-name-is-current', `metadata.previous_names[${i}] ${quote(name)} is the document's own name (names compare ignoring case): list only names the object had before, or remove it`, offset);
+      return;
+    }
+    const first = seen.get(lower);
+    if (first !== undefined) {
+      at('duplicate-previous-name', `metadata.previous_names[${i}] ${quote(name)} repeats previous_names[${first}] (names compare ignoring case): list each previous name once`, offset);
+      return;
+    }
+    seen.set(lower, i);
+  });
+}
+
+/** Xandr's defaults for what a document leaves out, so the planner compares against what Xandr would store. */
+function fillDefaults(kind: Kind, spec: { [key: string]: Json }): void {
+  if (kind === 'LineItemPixels' && !Object.hasOwn(spec, 'policy')) spec.policy = 'authoritative';
+  if (kind !== 'LineItemSegments') return;
+  if (!Object.hasOwn(spec, 'segment_boolean_operator')) spec.segment_boolean_operator = DEFAULT_SEGMENT_BOOLEAN_OPERATOR;
+  if (!Array.isArray(spec.groups)) return;
+  for (const group of spec.groups) {
+    if (!isObject(group)) continue;
+    if (!Object.hasOwn(group, 'boolean_operator')) group.boolean_operator = DEFAULT_GROUP_BOOLEAN_OPERATOR;
+    if (!Array.isArray(group.segments)) continue;
+    for (const entry of group.segments) if (isObject(entry) && !Object.hasOwn(entry, 'action')) entry.action = 'include';
+  }
+}
+
+function buildManifest(kind: Kind, value: JsonObject, root: YMap, source: SourceText, document: number): Manifest | undefined {
   const metadata = isObject(value.metadata) ? value.metadata : undefined;
   const name = metadata?.name;
   if (typeof name !== 'string' || !NAME_PATTERN.test(name)) return undefined;
   const spec = (isObject(value.spec) ? value.spec : {}) as { [key: string]: Json };
-  if (kind === 'LineItemPixels' && !Object.hasOwn(spec, 'policy')) spec.policy = 'authoritative';
+  fillDefaults(kind, spec);
   const specNode = locate(root, '/spec').node;
   const kindKey = root.pairs.find((p) => p.key === 'kind') ?? root.pairs[0];
   const { line, column } = source.position(kindKey ? kindKey.keyOffset : root.offset);
   const id = metadata?.id;
   const ignore = metadata?.ignore_changes;
+  const previous = kind === 'Segment' || kind === 'ConversionPixel' ? metadata?.previous_names : undefined;
   return {
     kind,
     name,
@@ -113,8 +135,9 @@ function buildManifest(kind: Kind, value: JsonObject, root: YMap, source: Source
     ...(typeof id === 'number' ? { id } : {}),
     protect: metadata?.protect === true,
     ignoreChanges: Array.isArray(ignore) ? ignore.filter((f): f is string => typeof f === 'string') : [],
+    previousNames: Array.isArray(previous) ? previous.filter((n): n is string => typeof n === 'string' && NAME_PATTERN.test(n)) : [],
     spec,
-    source: { file: source.file, line, column, fields: specNode ? fieldPositions(specNode, source) : {} },
+    source: { file: source.file, line, column, fields: specNode ? fieldPositions(specNode, source) : {}, document },
   } as unknown as Manifest;
 }
 
@@ -125,7 +148,7 @@ function buildManifest(kind: Kind, value: JsonObject, root: YMap, source: Source
  */
 export function checkManifestDocument(root: YNode, context: DocumentContext): Entry | undefined {
   const { source, collector } = context;
-  const at: At = (code, message, offset) => collector.at(source, code, message, offset);
+  const at: At = (code, message, offset, severity) => collector.at(source, code, message, offset, severity);
   if (root.type !== 'map') {
     at('invalid-type', 'a manifest document must be a mapping with apiVersion, kind, metadata and spec', root.offset);
     return undefined;
@@ -133,6 +156,7 @@ export function checkManifestDocument(root: YNode, context: DocumentContext): En
   const problems: Problem[] = [];
   const value = materialize(root, source, problems) as JsonObject;
   reportProblems(source, problems, collector);
+  if (source.hasHiddenCharacters) checkHiddenCharacters(root, at);
   const kind = checkHeader(value, root, source, collector, 'the document');
   if (kind === undefined) return undefined;
   if (kind === 'Config') {
@@ -140,15 +164,18 @@ export function checkManifestDocument(root: YNode, context: DocumentContext): En
     return undefined;
   }
   if (!isKind(kind)) {
-    at('unknown-kind', `unknown kind ${quote(kind)}${didYouMean(kind, ['Segment', 'ConversionPixel', 'LineItemPixels'])}: kinds are Segment, ConversionPixel and LineItemPixels`, offsetAt(root, '/kind'));
+    at('unknown-kind', `unknown kind ${quote(kind)}${didYouMean(kind, KINDS)}: kinds are Segment, ConversionPixel, LineItemPixels and LineItemSegments`, offsetAt(root, '/kind'));
     return undefined;
   }
   const validate = validators[kind];
-  if (!validate(value)) reportSchemaErrors(validate.errors ?? [], root, kind, at, ['/apiVersion', '/kind']);
+  const skip = ['/apiVersion', '/kind', ...(kind === 'LineItemSegments' ? nullTargetPaths(value.spec) : [])];
+  if (!validate(value)) reportSchemaErrors(validate.errors ?? [], root, kind, at, skip);
+  if (isObject(value.metadata) && (kind === 'Segment' || kind === 'ConversionPixel')) checkPreviousNamesOf(value.metadata, root, at);
   if (isObject(value.spec)) {
     if (kind === 'Segment') checkSegmentRules(value.spec, root, at);
     if (kind === 'LineItemPixels') checkBindingRules(value.spec, root, at);
+    if (kind === 'LineItemSegments') checkTargetingRules(value.spec, root, at);
   }
-  const manifest = buildManifest(kind, value, root, source);
+  const manifest = buildManifest(kind, value, root, source, context.document);
   return manifest ? { manifest, source, root } : undefined;
 }

@@ -3,29 +3,20 @@ import type { DiagnosticCollector } from './collector.js';
 import { isObject } from './kinds.js';
 import { quote } from './quote.js';
 import { didYouMean } from './suggest.js';
-import type { BindingManifest, PixelManifest } from './types.js';
-import { locate } from './yaml-value.js';
+import { checkLineItemDocuments } from './check-line-items.js';
+import { checkPreviousNames } from './check-previous-names.js';
+import { checkTargetingReferences, type SegmentIndex } from './check-targeting.js';
+import { advertiserOf, offsetOf, where } from './entry-location.js';
+import type { PixelManifest } from './types.js';
 
 /**
- * The rules that need every document at once: unique names, pixel references, one document per line item.
+ * The rules that need every document at once: unique names, pixel and segment references, one document per
+ * line item and kind.
  * Names and codes compare ignoring case because Xandr's codes do ("Test" and "test" collide).
  */
 
-function offsetOf(entry: Entry, pointer: string): number {
-  return locate(entry.root, pointer).node?.offset ?? entry.root.offset;
-}
-
-function where(entry: Entry, pointer: string): string {
-  return `${entry.source.file}:${entry.source.line(offsetOf(entry, pointer))}`;
-}
-
-const advertiserOf = (entry: Entry): number | undefined => {
-  const id = (entry.manifest.spec as { advertiser_id?: unknown }).advertiser_id;
-  return typeof id === 'number' && Number.isInteger(id) && id > 0 ? id : undefined;
-};
-
-function checkSegmentNames(segments: Entry[], collector: DiagnosticCollector): void {
-  const seen = new Map<string, Entry>();
+function indexSegments(segments: Entry[], collector: DiagnosticCollector): SegmentIndex {
+  const seen: SegmentIndex = new Map();
   for (const entry of segments) {
     const key = entry.manifest.name.toLowerCase();
     const first = seen.get(key);
@@ -40,6 +31,7 @@ function checkSegmentNames(segments: Entry[], collector: DiagnosticCollector): v
       offsetOf(entry, '/metadata/name'),
     );
   }
+  return seen;
 }
 
 /** Pixels by advertiser, then by lower-cased name (first definition wins; later ones are reported). */
@@ -80,48 +72,10 @@ function indexPixels(pixels: Entry[], collector: DiagnosticCollector): PixelInde
 }
 
 function checkBindings(bindings: Entry[], pixels: PixelIndex, collector: DiagnosticCollector): void {
-  const names = new Map<string, Entry>();
-  const lineItems = new Map<string, { entry: Entry; pointer: string }>();
+  checkLineItemDocuments(bindings, 'pixels', collector);
   for (const entry of bindings) {
-    const manifest = entry.manifest as BindingManifest;
-    const nameKey = manifest.name.toLowerCase();
-    const firstName = names.get(nameKey);
-    if (firstName) {
-      collector.at(
-        entry.source,
-        'duplicate-name',
-        `LineItemPixels name '${manifest.name}' is already used at ${where(firstName, '/metadata/name')}: names are unique per kind, ignoring case`,
-        offsetOf(entry, '/metadata/name'),
-      );
-    } else {
-      names.set(nameKey, entry);
-    }
-
-    const spec = manifest.spec as unknown as Record<string, unknown>;
+    const spec = entry.manifest.spec as unknown as Record<string, unknown>;
     const advertiser = advertiserOf(entry);
-    // Line item ids are unique across Xandr, codes only within an advertiser.
-    let lineItemKey: string | undefined;
-    let pointer = '/spec/line_item_id';
-    if (typeof spec.line_item_id === 'number') lineItemKey = `id:${spec.line_item_id}`;
-    else if (typeof spec.line_item_code === 'string' && advertiser !== undefined) {
-      lineItemKey = `code:${advertiser}:${spec.line_item_code.toLowerCase()}`;
-      pointer = '/spec/line_item_code';
-    }
-    if (lineItemKey !== undefined) {
-      const first = lineItems.get(lineItemKey);
-      if (first) {
-        const label = lineItemKey.startsWith('id:') ? `line item ${String(spec.line_item_id)}` : `line item ${quote(String(spec.line_item_code))}`;
-        collector.at(
-          entry.source,
-          'duplicate-line-item',
-          `${label} already has its pixels in ${first.entry.manifest.address} (${where(first.entry, first.pointer)}): write one LineItemPixels document per line item`,
-          offsetOf(entry, pointer),
-        );
-      } else {
-        lineItems.set(lineItemKey, { entry, pointer });
-      }
-    }
-
     if (!Array.isArray(spec.pixels)) continue;
     const seen = new Map<string, number>();
     spec.pixels.forEach((item: unknown, i: number) => {
@@ -188,8 +142,19 @@ function reportMissingPixel(entry: Entry, i: number, name: string, advertiser: n
   );
 }
 
-export function checkReferences(segments: Entry[], pixels: Entry[], bindings: Entry[], collector: DiagnosticCollector): void {
-  checkSegmentNames(segments, collector);
-  const index = indexPixels(pixels, collector);
-  checkBindings(bindings, index, collector);
+export interface EntriesByKind {
+  segments: Entry[];
+  pixels: Entry[];
+  bindings: Entry[];
+  targeting: Entry[];
+}
+
+export function checkReferences(entries: EntriesByKind, collector: DiagnosticCollector): void {
+  const segments = indexSegments(entries.segments, collector);
+  // Segment codes are unique per member, pixel codes per advertiser.
+  checkPreviousNames(entries.segments, () => 'member', collector);
+  checkPreviousNames(entries.pixels, (entry) => (advertiserOf(entry) === undefined ? undefined : String(advertiserOf(entry))), collector);
+  checkBindings(entries.bindings, indexPixels(entries.pixels, collector), collector);
+  checkLineItemDocuments(entries.targeting, 'segment targeting', collector);
+  checkTargetingReferences(entries.targeting, segments, collector);
 }

@@ -27,7 +27,7 @@ export function checkHeader(value: JsonObject, root: YMap, source: SourceText, c
     return undefined;
   }
   if (typeof value.kind !== 'string') {
-    collector.at(source, 'unknown-kind', `kind must be one of Segment, ConversionPixel, LineItemPixels (or Config in xandr-sync.yaml), got ${String(value.kind)}`, at('/kind'));
+    collector.at(source, 'unknown-kind', `kind must be one of Segment, ConversionPixel, LineItemPixels, LineItemSegments (or Config in xandr-sync.yaml), got ${String(value.kind)}`, at('/kind'));
     return undefined;
   }
   return value.kind;

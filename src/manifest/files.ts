@@ -49,7 +49,8 @@ export interface FileSearch {
   realRoot: string;
   cwd: string;
   configFile: string | null;
-  globs: RegExp[];
+  /** Matchers of root-relative paths ('/' separators), one per `manifests` glob. */
+  globs: Array<(path: string) => boolean>;
   globText: string;
   collector: DiagnosticCollector;
 }
@@ -133,7 +134,7 @@ function childOf(dir: Place, name: string, cwd: string, real?: string): Place {
 
 async function walk(dir: Place, visited: Set<string>, search: FileSearch, add: (place: Place) => void): Promise<void> {
   const { realRoot, cwd, collector, globs } = search;
-  const matches = (place: Place) => globs.some((glob) => glob.test(place.rel));
+  const matches = (place: Place) => globs.some((glob) => glob(place.rel));
   let entries;
   try {
     entries = await readdir(dir.abs, { withFileTypes: true });

@@ -1,67 +1,68 @@
+import picomatch from 'picomatch';
+
 /**
- * The small glob dialect of xandr-sync.yaml `manifests`: `*` and `?` within a path segment, `**` for any
- * number of directories, `[abc]`/`[!abc]` classes, `{a,b}` alternatives and `\` to escape. Patterns match
- * paths relative to the manifest root, with '/' separators.
+ * The glob dialect of xandr-sync.yaml `manifests`: `*` and `?` within a path segment, `**` for any number of
+ * directories, `[abc]`/`[!abc]` classes, `{a,b}` alternatives and `\` to escape. Patterns match paths relative
+ * to the manifest root, with '/' separators. picomatch does the matching; this module keeps the dialect's
+ * rules that picomatch would quietly read another way (an unclosed bracket as a literal, `a**` as `a*`), so
+ * those stay positioned errors.
  */
 export class GlobError extends Error {}
 
-const REGEX_SPECIAL = /[.+^$()|\\]/;
+/** The dialect and nothing more: no negation (`!x` is a name), no extglobs (`+(a)` is literal), dot-files matched. */
+const OPTIONS: picomatch.PicomatchOptions = { dot: true, nonegate: true, noextglob: true, posix: true };
 
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
+/**
+ * The glob as picomatch should read it, or a GlobError saying what is wrong with it. Parentheses and '|' are
+ * escaped: in the dialect they are literal, and picomatch reads them as groups even without extglobs.
+ */
+function toPicomatch(glob: string): string {
+  let out = '';
   let braces = 0;
-  for (let i = 0; i < glob.length; ) {
+  for (let i = 0; i < glob.length; i++) {
     const c = glob[i] as string;
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        const wholeSegment = (i === 0 || glob[i - 1] === '/') && (i + 2 === glob.length || glob[i + 2] === '/');
-        if (!wholeSegment) throw new GlobError("'**' must be a whole path segment, as in 'segments/**/*.yaml'");
-        if (i + 2 === glob.length) {
-          re += '.*';
-          i += 2;
-        } else {
-          re += '(?:[^/]+/)*';
-          i += 3;
-        }
-        continue;
-      }
-      re += '[^/]*';
+    if (c === '\\') {
+      if (i + 1 === glob.length) throw new GlobError("a glob cannot end with '\\'");
+      out += glob.slice(i, i + 2);
       i++;
-    } else if (c === '?') {
-      re += '[^/]';
-      i++;
-    } else if (c === '[') {
+      continue;
+    }
+    if (c === '[') {
+      // `[]a]` is a class holding ']' and 'a', as in POSIX.
       const close = glob.indexOf(']', i + 2);
       if (close === -1) throw new GlobError("unclosed '['");
-      let body = glob.slice(i + 1, close);
-      const negate = body[0] === '!' || body[0] === '^';
-      if (negate) body = body.slice(1);
-      body = body.replace(/[\\\]^]/g, (x) => `\\${x}`);
-      re += negate ? `[^/${body}]` : `[${body}]`;
-      i = close + 1;
-    } else if (c === '{') {
+      out += glob.slice(i, close + 1);
+      i = close;
+      continue;
+    }
+    if (c === '(' || c === ')' || c === '|') {
+      out += `\\${c}`;
+      continue;
+    }
+    out += c;
+    if (c === '{') {
       braces++;
-      re += '(?:';
-      i++;
     } else if (c === '}' && braces > 0) {
       braces--;
-      re += ')';
-      i++;
-    } else if (c === ',' && braces > 0) {
-      re += '|';
-      i++;
-    } else if (c === '\\') {
-      const next = glob[i + 1];
-      if (next === undefined) throw new GlobError("a glob cannot end with '\\'");
-      re += /[a-zA-Z0-9]/.test(next) ? next : `\\${next}`;
-      i += 2;
-    } else {
-      re += REGEX_SPECIAL.test(c) || c === '{' || c === '}' || c === ']' || c === '[' ? `\\${c}` : c;
+    } else if (c === '*' && glob[i + 1] === '*') {
+      const wholeSegment = (i === 0 || glob[i - 1] === '/') && (i + 2 === glob.length || glob[i + 2] === '/');
+      if (!wholeSegment) throw new GlobError("'**' must be a whole path segment, as in 'segments/**/*.yaml'");
+      out += '*';
       i++;
     }
   }
   if (braces > 0) throw new GlobError("unclosed '{'");
-  return new RegExp(`^${re}$`);
+  return out;
+}
+
+/** A matcher for root-relative paths; throws a GlobError for a glob outside the dialect. */
+export function compileGlob(glob: string): (path: string) => boolean {
+  const pattern = toPicomatch(glob);
+  try {
+    return picomatch(pattern, OPTIONS);
+  } catch (error) {
+    throw new GlobError((error as Error).message);
+  }
 }
 
 /** Why a glob would reach outside the root, or undefined when it stays inside. */

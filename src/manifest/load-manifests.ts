@@ -1,26 +1,38 @@
 import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { checkManifestDocument, type Entry } from './check-document.js';
-import { checkReferences } from './check-references.js';
+import { checkReferences, type EntriesByKind } from './check-references.js';
 import { DiagnosticCollector } from './collector.js';
 import { checkConfigFile, defaultConfig } from './config.js';
 import { reportProblems } from './document-header.js';
 import { collectFiles, CONFIG_FILE_NAME, displayPath, findRoot, isInside, type FileRef } from './files.js';
-import { globToRegExp } from './glob.js';
+import { compileGlob } from './glob.js';
 import { readSource } from './read-source.js';
 import { readYaml } from './read-yaml.js';
 import type { SourceText } from './source-text.js';
-import type { BindingManifest, LoadResult, PixelManifest, ProjectConfig, SegmentManifest } from './types.js';
+import type { BindingManifest, Kind, LoadResult, PixelManifest, ProjectConfig, SegmentManifest, TargetingManifest } from './types.js';
 
 export interface LoadOptions {
   /** Relative PATHs resolve against it, and diagnostics show file paths relative to it. */
   cwd: string;
+  /**
+   * The API URL the operator chose for this run (`--api-url`, `XANDR_API_URL`, else the default Xandr API).
+   * When a string, an `api_url` in xandr-sync.yaml that differs from it is an `untrusted-api-url` error (and
+   * is left out of the config). Undefined or null: no check (offline uses, the embedded sandbox).
+   */
+  operatorApiUrl?: string | null;
 }
 
 /** Files between two yields to the event loop while reading. */
 const YIELD_EVERY = 200;
 
-async function loadConfig(configFile: string | null, realRoot: string, cwd: string, collector: DiagnosticCollector): Promise<ProjectConfig> {
+async function loadConfig(
+  configFile: string | null,
+  realRoot: string,
+  cwd: string,
+  collector: DiagnosticCollector,
+  operatorApiUrl: string | null | undefined,
+): Promise<ProjectConfig> {
   if (configFile === null) return defaultConfig();
   const shown = displayPath(configFile, cwd);
   const real = await realpath(configFile).catch(() => configFile);
@@ -30,7 +42,7 @@ async function loadConfig(configFile: string | null, realRoot: string, cwd: stri
   }
   const source = readSource(configFile, shown, collector);
   if (!source) return defaultConfig(shown);
-  return checkConfigFile(source, readYaml(source.text), collector);
+  return checkConfigFile(source, readYaml(source.text), collector, operatorApiUrl);
 }
 
 /**
@@ -42,7 +54,7 @@ export async function loadProjectConfig(paths: string[], options: LoadOptions): 
   const cwd = path.resolve(options.cwd);
   const { root, configFile } = await findRoot(path.resolve(cwd, paths[0] ?? '.'));
   const realRoot = await realpath(root).catch(() => root);
-  return loadConfig(configFile, realRoot, cwd, new DiagnosticCollector());
+  return loadConfig(configFile, realRoot, cwd, new DiagnosticCollector(), options.operatorApiUrl);
 }
 
 /**
@@ -56,22 +68,26 @@ export async function loadManifests(paths: string[], options: LoadOptions): Prom
   const inputs = (paths.length > 0 ? paths : ['.']).map((p) => path.resolve(cwd, p));
   const { root, configFile } = await findRoot(inputs[0] as string);
   const realRoot = await realpath(root).catch(() => root);
-  const config = await loadConfig(configFile, realRoot, cwd, collector);
+  const config = await loadConfig(configFile, realRoot, cwd, collector, options.operatorApiUrl);
 
   const files = await collectFiles(inputs, {
     root,
     realRoot,
     cwd,
     configFile,
-    globs: config.manifests.map((glob) => globToRegExp(glob)),
+    globs: config.manifests.map((glob) => compileGlob(glob)),
     globText: config.manifests.join(', '),
     collector,
   });
 
   const configShown = displayPath(configFile ?? path.join(root, CONFIG_FILE_NAME), cwd);
-  const segments: Entry[] = [];
-  const pixels: Entry[] = [];
-  const bindings: Entry[] = [];
+  const entries: EntriesByKind = { segments: [], pixels: [], bindings: [], targeting: [] };
+  const listOf: Record<Kind, Entry[]> = {
+    Segment: entries.segments,
+    ConversionPixel: entries.pixels,
+    LineItemPixels: entries.bindings,
+    LineItemSegments: entries.targeting,
+  };
   const check = (source: SourceText | undefined) => {
     if (!source) return;
     const parsed = readYaml(source.text);
@@ -82,11 +98,9 @@ export async function loadManifests(paths: string[], options: LoadOptions): Prom
         collector.stoppedAt(source, document.root.offset);
         break;
       }
-      const entry = checkManifestDocument(document.root, { source, collector, configShown });
+      const entry = checkManifestDocument(document.root, { source, collector, configShown, document: document.index });
       if (!entry) continue;
-      if (entry.manifest.kind === 'Segment') segments.push(entry);
-      else if (entry.manifest.kind === 'ConversionPixel') pixels.push(entry);
-      else bindings.push(entry);
+      listOf[entry.manifest.kind].push(entry);
     }
   };
   for (let i = 0; i < files.length; i++) {
@@ -95,16 +109,17 @@ export async function loadManifests(paths: string[], options: LoadOptions): Prom
     // Reading is synchronous (see readSource); let timers and sockets of a long-running host breathe.
     if (i % YIELD_EVERY === YIELD_EVERY - 1) await new Promise((resolve) => setImmediate(resolve));
   }
-  checkReferences(segments, pixels, bindings, collector);
+  checkReferences(entries, collector);
 
   return {
     root,
     files: files.map((f) => f.display),
     config,
     desired: {
-      segments: segments.map((e) => e.manifest as SegmentManifest),
-      pixels: pixels.map((e) => e.manifest as PixelManifest),
-      bindings: bindings.map((e) => e.manifest as BindingManifest),
+      segments: entries.segments.map((e) => e.manifest as SegmentManifest),
+      pixels: entries.pixels.map((e) => e.manifest as PixelManifest),
+      bindings: entries.bindings.map((e) => e.manifest as BindingManifest),
+      targeting: entries.targeting.map((e) => e.manifest as TargetingManifest),
     },
     diagnostics: collector.sorted(),
   };

@@ -3,7 +3,9 @@ import type { DiagnosticCode } from './codes.js';
 import { MAX_PROBLEMS_PER_FILE } from './collector.js';
 import { fieldsOf, type SchemaKind } from './schemas.js';
 import { quote } from './quote.js';
+import { fieldLabel } from './field-label.js';
 import { didYouMean, suggest } from './suggest.js';
+
 import { locate } from './yaml-value.js';
 import type { YNode } from './yaml-tree.js';
 
@@ -52,16 +54,6 @@ function plain(value: unknown): string {
   return typeof value === 'string' ? quote(value) : describeValue(value);
 }
 
-/** `/spec/pixels/0/state` -> `spec.pixels[0].state` */
-export function fieldLabel(pointer: string): string {
-  let label = '';
-  for (const raw of pointer.slice(1).split('/')) {
-    const segment = raw.replace(/~1/g, '/').replace(/~0/g, '~');
-    label += /^\d+$/.test(segment) ? `[${segment}]` : label === '' ? segment : `.${segment}`;
-  }
-  return label;
-}
-
 function where(kind: SchemaKind, pointer: string): string {
   if (kind === 'Config') return pointer === '' ? 'xandr-sync.yaml' : `xandr-sync.yaml ${fieldLabel(pointer)}`;
   return pointer === '' ? `${kind} document` : `${kind} ${fieldLabel(pointer)}`;
@@ -69,7 +61,7 @@ function where(kind: SchemaKind, pointer: string): string {
 
 function identityMessage(kind: SchemaKind, key: string): string {
   const noun = kind === 'Segment' ? 'segment' : 'pixel';
-  if (kind === 'LineItemPixels' && (key === 'id' || key === 'code')) {
+  if ((kind === 'LineItemPixels' || kind === 'LineItemSegments') && (key === 'id' || key === 'code')) {
     return `'${key}' is not written in spec: name the line item with line_item_${key}`;
   }
   switch (key) {
@@ -94,10 +86,16 @@ function unknownField(kind: SchemaKind, pointer: string, key: string, allowed: s
   const metadataFields = fieldsOf(kind, 'metadata');
   if (pointer === '/spec' && SPEC_IDENTITY_FIELDS.includes(key)) return { code: 'spec-identity-field', message: identityMessage(kind, key) };
   if (pointer === '' && specFields.includes(key)) return { code: 'unknown-field', message: `${base} (it belongs under spec)` };
-  if (pointer !== '/metadata' && ['name', 'id', 'protect', 'ignore_changes'].includes(key) && metadataFields.includes(key)) {
+  if (pointer === '/metadata' && key === 'previous_names' && (kind === 'LineItemPixels' || kind === 'LineItemSegments')) {
+    return {
+      code: 'unknown-field',
+      message: `${base}: a ${kind} name is never written to Xandr (the line item is found by spec.line_item_id or spec.line_item_code), so renaming the document needs no previous names; remove previous_names`,
+    };
+  }
+  if (pointer !== '/metadata' && ['name', 'id', 'protect', 'ignore_changes', 'previous_names'].includes(key) && metadataFields.includes(key)) {
     return { code: 'unknown-field', message: `${base} (it belongs under metadata)` };
   }
-  if (pointer === '/metadata' && key === 'id' && kind === 'LineItemPixels') {
+  if (pointer === '/metadata' && key === 'id' && (kind === 'LineItemPixels' || kind === 'LineItemSegments')) {
     return { code: 'unknown-field', message: `${base} (the line item is chosen with spec.line_item_id or spec.line_item_code)` };
   }
   if (pointer === '/metadata' && specFields.includes(key)) return { code: 'unknown-field', message: `${base} (it belongs under spec)` };
@@ -127,7 +125,10 @@ function valueMessage(kind: SchemaKind, error: ErrorObject, field: string): { co
       const allowed = (params.allowedValues as unknown[]) ?? [];
       if (/^\/metadata\/ignore_changes\/\d+$/.test(error.instancePath) && typeof value === 'string') {
         const names = allowed.filter((a): a is string => typeof a === 'string');
-        const which = kind === 'LineItemPixels' ? " (only 'pixels' can be ignored)" : didYouMean(value, names);
+        const which =
+          kind === 'LineItemPixels' ? " (only 'pixels' can be ignored)"
+          : kind === 'LineItemSegments' ? ` (only ${names.map((n) => `'${n}'`).join(' and ')} can be ignored)`
+          : didYouMean(value, names);
         return { code: 'unknown-field', message: `${field} names ${quote(value)}, which is not a ${kind} spec field that can be ignored${which}` };
       }
       const hint = typeof value === 'string' ? didYouMean(value, allowed.filter((a): a is string => typeof a === 'string')) : '';
@@ -167,6 +168,13 @@ function valueMessage(kind: SchemaKind, error: ErrorObject, field: string): { co
         return {
           code: 'too-many-pixels',
           message: `a line item can carry at most ${params.limit} pixels (Xandr's limit), and this one lists ${count}: remove ${count - (params.limit as number)}`,
+        };
+      }
+      if (error.instancePath === '/spec/groups' && kind === 'LineItemSegments') {
+        const count = Array.isArray(value) ? value.length : 0;
+        return {
+          code: 'too-many-segment-groups',
+          message: `a line item's profile can have at most ${params.limit} segment groups (Xandr's limit), and this one lists ${count}: remove ${count - (params.limit as number)}`,
         };
       }
       return { code: 'invalid-value', message: `${field} must list at most ${params.limit} items` };
@@ -232,7 +240,7 @@ export function reportSchemaErrors(errors: ErrorObject[], root: YNode, kind: Sch
       case 'maxItems': {
         const { code, message } = valueMessage(kind, error, field);
         // Point at the first entry over the limit: that is where the list became too long.
-        const over = code === 'too-many-pixels' ? `${pointer}/${params.limit as number}` : pointer;
+        const over = code === 'too-many-pixels' || code === 'too-many-segment-groups' ? `${pointer}/${params.limit as number}` : pointer;
         report(code, message, offsetOf(root, over, false));
         break;
       }

@@ -17,6 +17,7 @@ export const SCHEMA_FILES = [
   'segment.schema.json',
   'conversion-pixel.schema.json',
   'line-item-pixels.schema.json',
+  'line-item-segments.schema.json',
   'manifest.schema.json',
   'config.schema.json',
 ] as const;
@@ -28,6 +29,7 @@ export const KIND_SCHEMAS = {
   Segment: 'segment.schema.json',
   ConversionPixel: 'conversion-pixel.schema.json',
   LineItemPixels: 'line-item-pixels.schema.json',
+  LineItemSegments: 'line-item-segments.schema.json',
   Config: 'config.schema.json',
 } as const satisfies Record<string, SchemaFile>;
 

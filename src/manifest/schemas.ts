@@ -9,6 +9,7 @@ export const validators: Record<SchemaKind, ValidateFunction> = {
   Segment: generated.Segment as ValidateFunction,
   ConversionPixel: generated.ConversionPixel as ValidateFunction,
   LineItemPixels: generated.LineItemPixels as ValidateFunction,
+  LineItemSegments: generated.LineItemSegments as ValidateFunction,
   Config: generated.Config as ValidateFunction,
 };
 

@@ -5,6 +5,7 @@
  */
 export class SourceText {
   private starts: number[] | undefined;
+  private hidden: boolean | undefined;
 
   constructor(
     /** The path as diagnostics show it (relative to cwd, posix separators). */
@@ -32,6 +33,12 @@ export class SourceText {
       else hi = mid - 1;
     }
     return { line: lo + 1, column: offset - (starts[lo] as number) + 1 };
+  }
+
+  /** Whether the text holds any character that hidden-characters.ts warns about: one scan per file, not per value. */
+  get hasHiddenCharacters(): boolean {
+    this.hidden ??= /[\u061c\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]/.test(this.text);
+    return this.hidden;
   }
 
   line(offset: number): number {

@@ -3,7 +3,7 @@
  * file handles. Field names in `spec` are Xandr's own (DESIGN.md section 3).
  */
 
-export type Kind = 'Segment' | 'ConversionPixel' | 'LineItemPixels';
+export type Kind = 'Segment' | 'ConversionPixel' | 'LineItemPixels' | 'LineItemSegments';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -38,12 +38,23 @@ interface ManifestBase<K extends Kind, S> {
   protect: boolean;
   /** metadata.ignore_changes: spec fields set on create and never diffed afterwards. */
   ignoreChanges: string[];
+  /**
+   * metadata.previous_names (Segment and ConversionPixel; empty when absent, and always for the line-item
+   * kinds): codes the object had before. The planner renames the live object found by one of them (one PUT
+   * writing `name` as its code) instead of planning a create and an orphan. No two manifests of one kind and
+   * scope share a current or previous name, ignoring case.
+   */
+  previousNames: string[];
   spec: S;
   /**
    * Position of the document's `kind:` key; `fields` maps spec paths (`/short_name`, `/pixels/0/state`, JSON
    * pointers relative to spec) to positions: a mapping entry at its key, a list item where the item starts.
    */
-  source: SourceRef & { fields?: Record<string, SourceRef> };
+  source: SourceRef & {
+    fields?: Record<string, SourceRef>;
+    /** 0-based index of the document among its file's documents (`---` separated), as edit-values.ts addresses it. */
+    document: number;
+  };
 }
 
 export interface PiggybackPixel {
@@ -103,12 +114,49 @@ export interface BindingSpec {
   pixels: BindingPixel[];
 }
 
+export type BooleanOperator = 'and' | 'or';
+
+/** One entry of a segment group: Xandr's `segment_group_targets[].segments[]`, by reference or by id. */
+export interface TargetingSegment {
+  /**
+   * metadata.name of a Segment of this repository that the line item's advertiser may use (member-level, or the
+   * same advertiser) ... Matched ignoring case; the loader rewrites it to the name exactly as the Segment's own
+   * document writes it.
+   */
+  segment?: string;
+  /** ... or the id of a segment this repository does not manage. Exactly one of the two. */
+  segment_id?: number;
+  /** Filled by the loader when omitted: `include` (Xandr's default). */
+  action: 'include' | 'exclude';
+  /** Recency window, Xandr's names: minutes since the user joined the segment (Xandr's defaults 0 and -1). */
+  start_minutes?: number | null;
+  expire_minutes?: number | null;
+}
+
+export interface TargetingGroup {
+  /** Between the segments of the group. Filled by the loader when omitted: `or` (Xandr's documented default). */
+  boolean_operator: BooleanOperator;
+  segments: TargetingSegment[];
+}
+
+export interface TargetingSpec {
+  advertiser_id: number;
+  line_item_id?: number;
+  line_item_code?: string;
+  /** Between the groups. Filled by the loader when omitted: `and` (Xandr's default). */
+  segment_boolean_operator: BooleanOperator;
+  groups: TargetingGroup[];
+}
+
 export type SegmentManifest = ManifestBase<'Segment', SegmentSpec>;
 export type PixelManifest = ManifestBase<'ConversionPixel', PixelSpec>;
 export type BindingManifest = ManifestBase<'LineItemPixels', BindingSpec>;
-export type Manifest = SegmentManifest | PixelManifest | BindingManifest;
+/** A line item's profile segment targeting (`segment_group_targets`, `segment_boolean_operator`). */
+export type TargetingManifest = ManifestBase<'LineItemSegments', TargetingSpec>;
+export type Manifest = SegmentManifest | PixelManifest | BindingManifest | TargetingManifest;
 
 export type PruneMode = 'none' | 'deactivate' | 'delete';
+export type GoalPixelDetach = 'warn' | 'refuse';
 
 /** xandr-sync.yaml (`kind: Config`), with defaults applied. */
 export interface ProjectConfig {
@@ -126,7 +174,16 @@ export interface ProjectConfig {
    * their manifests are gone (metadata.protect ends with the manifest that carries it). Default none.
    */
   protect?: string[];
-  guards: { max_changes?: number; max_deletes?: number };
+  guards: {
+    max_changes?: number;
+    max_deletes?: number;
+    /** Detaching a pixel that is one of an active line item's `goal_pixels`: a plan warning, or a plan error. Default `warn`. */
+    goal_pixel_detach: GoalPixelDetach;
+  };
+  attribution: {
+    /** Drifted objects one plan may look up in Xandr's Change Log; 0 turns attribution off. Default 20. */
+    max_lookups: number;
+  };
   rate: { reads_per_minute?: number; writes_per_minute?: number; max_in_flight?: number };
 }
 
@@ -134,6 +191,7 @@ export interface Desired {
   segments: SegmentManifest[];
   pixels: PixelManifest[];
   bindings: BindingManifest[];
+  targeting: TargetingManifest[];
 }
 
 export interface LoadResult {

@@ -1,4 +1,16 @@
-import { MAX_DEPTH, type ParsedYaml, type YDocument, type YMap, type YNode, type YPair, type YSeq } from './yaml-tree.js';
+import {
+  INTEGER_LITERAL,
+  MAX_DEPTH,
+  unsafeIntegerProblem,
+  type ParsedYaml,
+  type Problem,
+  type YDocument,
+  type YMap,
+  type YNode,
+  type YPair,
+  type YScalar,
+  type YSeq,
+} from './yaml-tree.js';
 
 /**
  * A reader for the plain block YAML that manifests are written in: block mappings with identifier keys, block
@@ -64,6 +76,12 @@ type Pending = { kind: 'key'; pair: YPair; indent: number } | { kind: 'item'; se
 
 class FastReader {
   private readonly documents: YDocument[] = [];
+  private readonly problems: Problem[] = [];
+  /** The current document's first refusal: like the `yaml`-package reader, such a document is left out. */
+  private refused: Problem | undefined;
+  /** Whether the current document has begun: with a `---`, or with content before the first one. */
+  private started = false;
+  private index = 0;
   private stack: Frame[] = [];
   private root: YMap | null = null;
   private pending: Pending | undefined;
@@ -84,7 +102,7 @@ class FastReader {
       lineStart = next;
     }
     this.finishDocument();
-    return { documents: this.documents, problems: [] };
+    return { documents: this.documents, problems: this.problems };
   }
 
   private line(lineStart: number, end: number): void {
@@ -99,6 +117,7 @@ class FastReader {
       if (text.startsWith('---', c) && (c + 3 === end || text.charCodeAt(c + 3) === SPACE)) {
         if (this.restIsComment(c + 3, end) === false) bail();
         this.finishDocument();
+        this.started = true;
         return;
       }
       if (text.startsWith('...', c) || ch === 37 /* % */) bail();
@@ -131,6 +150,7 @@ class FastReader {
     }
     if (stack.length === 0) {
       if (this.root || indent !== 0 || isDash) bail();
+      this.started = true;
       this.root = { type: 'map', offset: c, pairs: [] };
       this.push(this.root, 0, false);
     }
@@ -243,7 +263,16 @@ class FastReader {
     while (cut > q && text.charCodeAt(cut - 1) === SPACE) cut--;
     const source = text.slice(q, cut);
     if (source.includes(': ') || source.endsWith(':')) bail();
-    return { type: 'scalar', offset: q, value: resolvePlain(source) };
+    return this.plain(source, q);
+  }
+
+  /** A plain scalar; an integer literal beyond what a number holds exactly refuses the document. */
+  private plain(source: string, offset: number): YScalar {
+    const value = resolvePlain(source);
+    if (typeof value === 'number' && !Number.isSafeInteger(value) && Number.isInteger(value) && INTEGER_LITERAL.test(source)) {
+      this.refused ??= unsafeIntegerProblem(source, offset);
+    }
+    return { type: 'scalar', offset, value };
   }
 
   /**
@@ -263,8 +292,7 @@ class FastReader {
       const [, lead, item] = match as unknown as [string, string, string];
       const at = offset + lead.length;
       const first = item[0];
-      const value = first === "'" || first === '"' ? item.slice(1, -1) : resolvePlain(item);
-      seq.items.push({ type: 'scalar', offset: at, value });
+      seq.items.push(first === "'" || first === '"' ? { type: 'scalar', offset: at, value: item.slice(1, -1) } : this.plain(item, at));
       offset += part.length + 1;
     }
     return seq;
@@ -286,7 +314,11 @@ class FastReader {
     }
     this.pending = undefined;
     this.scalarIndent = -1;
-    if (this.root) this.documents.push({ root: this.root });
+    if (this.refused) this.problems.push(this.refused);
+    else if (this.started) this.documents.push({ root: this.root, index: this.index });
+    if (this.started) this.index++;
+    this.started = false;
+    this.refused = undefined;
     this.root = null;
     this.stack = [];
   }

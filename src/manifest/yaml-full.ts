@@ -14,7 +14,7 @@ const isAlias = (node: unknown): node is Alias => yaml().isAlias(node);
 const isMap = (node: unknown): node is YAMLMap => yaml().isMap(node);
 const isScalar = (node: unknown): node is Scalar => yaml().isScalar(node);
 const isSeq = (node: unknown): node is YAMLSeq => yaml().isSeq(node);
-import { MAX_DEPTH, type ParsedYaml, type Problem, type YDocument, type YNode, type YPair } from './yaml-tree.js';
+import { MAX_DEPTH, unsafeIntegerProblem, type ParsedYaml, type Problem, type YDocument, type YNode, type YPair } from './yaml-tree.js';
 
 /**
  * Reads any YAML with the `yaml` package and turns each document into a YNode tree, refusing what manifests
@@ -35,6 +35,8 @@ const COMPOSE_OPTIONS = {
   uniqueKeys: false,
   prettyErrors: false,
   strict: true,
+  // Integers as BigInt, so that one beyond 2^53 is refused instead of rounded (see unsafeIntegerProblem).
+  intAsBigInt: true,
 } as const;
 
 const CORE_TAGS = new Set(
@@ -103,6 +105,14 @@ function convert(node: unknown, depth: number, ownerOffset: number, text: string
   if (depth > MAX_DEPTH) refuse('too-deep', `nesting deeper than ${MAX_DEPTH} levels is not allowed`, start(node as Node));
   if (isScalar(node)) {
     checkProps(node, text);
+    if (typeof node.value === 'bigint') {
+      const big = node.value;
+      if (big > BigInt(Number.MAX_SAFE_INTEGER) || big < -BigInt(Number.MAX_SAFE_INTEGER)) {
+        const problem = unsafeIntegerProblem(node.source ?? String(big), start(node));
+        refuse(problem.code, problem.message, problem.offset);
+      }
+      return { type: 'scalar', offset: start(node), value: Number(big) };
+    }
     const { value } = node;
     const implicitNull = value === null && node.source === '' && node.tag === undefined;
     if (value === null || typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string') {
@@ -155,7 +165,7 @@ function syntaxProblem(error: YAMLError, text: string): Problem {
   return { code: error.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax', message, offset };
 }
 
-function toDocument(doc: Document.Parsed, text: string, problems: Problem[]): YDocument | undefined {
+function toDocument(doc: Document.Parsed, index: number, text: string, problems: Problem[]): YDocument | undefined {
   if (doc.errors.length > 0) {
     for (const error of doc.errors) problems.push(syntaxProblem(error, text));
     return undefined;
@@ -176,7 +186,7 @@ function toDocument(doc: Document.Parsed, text: string, problems: Problem[]): YD
     const { contents } = doc;
     // A document of only comments (or nothing) composes to an empty null scalar: it is no document at all.
     const empty = contents === null || (isScalar(contents) && contents.value === null && contents.source === '' && contents.tag === undefined);
-    return { root: empty ? null : convert(contents, 1, 0, text) };
+    return { root: empty ? null : convert(contents, 1, 0, text), index };
   } catch (error) {
     if (error instanceof Refused) {
       problems.push(error.problem);
@@ -199,8 +209,9 @@ export function readFullYaml(text: string): ParsedYaml {
     }
   }
   const documents: YDocument[] = [];
+  let index = 0;
   for (const doc of new (yaml().Composer)(COMPOSE_OPTIONS).compose(tokens, true, text.length)) {
-    const converted = toDocument(doc, text, problems);
+    const converted = toDocument(doc, index++, text, problems);
     if (converted) documents.push(converted);
   }
   return { documents, problems };

@@ -47,12 +47,35 @@ export interface Problem {
 /** One document of a file: its tree, or null for an empty document (only comments, or nothing). */
 export interface YDocument {
   root: YNode | null;
+  /**
+   * 0-based index among the file's documents, counted as the `yaml` package counts them (each `---` starts
+   * one; content before the first `---` is one): what edit-values.ts addresses. Documents refused for a problem
+   * are left out of ParsedYaml.documents, so this is not always the position in that list.
+   */
+  index: number;
 }
 
 export interface ParsedYaml {
   documents: YDocument[];
   /** When there are problems, `documents` holds only the documents that had none. */
   problems: Problem[];
+}
+
+/** An integer literal of the YAML core schema (decimal, 0o octal, 0x hex). */
+export const INTEGER_LITERAL = /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/;
+
+/**
+ * An integer beyond what a JS number holds exactly. JSON.parse and YAML readers round it silently
+ * (`advertiser_id: 9007199254740993` becomes ...992), and the plan would then name another object; both
+ * readers refuse the document instead, at the literal.
+ */
+export function unsafeIntegerProblem(literal: string, offset: number): Problem {
+  const shown = literal.length > 40 ? `${literal.slice(0, 37)}...` : literal;
+  return {
+    code: 'unsafe-integer',
+    message: `${shown} is beyond ±${Number.MAX_SAFE_INTEGER}, the largest whole number that is read exactly: it would be silently rounded (no Xandr id or limit is this large); correct the number, or quote it if it is meant as text`,
+    offset,
+  };
 }
 
 /** Nesting beyond this is refused: real manifests need about 6 levels, and deep input is a way to exhaust the stack. */

@@ -30,7 +30,7 @@ export interface PlanInput {
   advertisers?: number[];
 }
 
-const KIND_ORDER = { Segment: 0, ConversionPixel: 1, LineItemPixels: 2 } as const;
+const KIND_ORDER = { Segment: 0, ConversionPixel: 1, LineItemPixels: 2, LineItemSegments: 3 } as const;
 
 /** Desired + live -> plan. Pure: no I/O, no clock; the same input always gives the same plan. */
 export function buildPlan(input: PlanInput): Plan {

@@ -11,5 +11,6 @@ export function shardDesired(desired: Desired, advertisers: readonly number[]): 
     segments: desired.segments.filter((s) => typeof s.spec.advertiser_id === 'number' && inShard.has(s.spec.advertiser_id)),
     pixels: desired.pixels.filter((p) => inShard.has(p.spec.advertiser_id)),
     bindings: desired.bindings.filter((b) => inShard.has(b.spec.advertiser_id)),
+    targeting: desired.targeting.filter((t) => inShard.has(t.spec.advertiser_id)),
   };
 }

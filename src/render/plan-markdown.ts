@@ -11,6 +11,7 @@ const KIND_TITLES: Record<Action['kind'], string> = {
   Segment: 'Segments',
   ConversionPixel: 'Conversion pixels',
   LineItemPixels: 'Line-item pixels',
+  LineItemSegments: 'Line-item segments',
 };
 
 /** A value or a warning longer than this is clipped: one huge field must not push every other row out. */

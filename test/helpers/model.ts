@@ -5,7 +5,7 @@ import type { LiveAdvertiser, LiveLineItem, LivePixel, LiveSegment } from '../..
 /** Builders for desired and live objects, so planner tests state only what matters to them. */
 
 type Meta = { id?: number; protect?: boolean; ignoreChanges?: string[] };
-const source = (name: string) => ({ file: `${name}.yaml`, line: 1, column: 1 });
+const source = (name: string) => ({ file: `${name}.yaml`, line: 1, column: 1, document: 0 });
 
 export const segment = (name: string, spec: Partial<SegmentSpec> = {}, meta: Meta = {}): SegmentManifest => ({
   kind: 'Segment',
@@ -13,6 +13,7 @@ export const segment = (name: string, spec: Partial<SegmentSpec> = {}, meta: Met
   address: `Segment/${name}`,
   protect: meta.protect ?? false,
   ignoreChanges: meta.ignoreChanges ?? [],
+  previousNames: [],
   ...(meta.id !== undefined ? { id: meta.id } : {}),
   spec: { short_name: name, ...spec },
   source: source(name),
@@ -24,6 +25,7 @@ export const pixel = (name: string, spec: Partial<PixelSpec> = {}, meta: Meta = 
   address: `ConversionPixel/${name}`,
   protect: meta.protect ?? false,
   ignoreChanges: meta.ignoreChanges ?? [],
+  previousNames: [],
   ...(meta.id !== undefined ? { id: meta.id } : {}),
   spec: { advertiser_id: 1234, name, ...spec },
   source: source(name),
@@ -35,11 +37,12 @@ export const binding = (name: string, spec: Partial<BindingSpec> = {}): BindingM
   address: `LineItemPixels/${name}`,
   protect: false,
   ignoreChanges: [],
+  previousNames: [],
   spec: { advertiser_id: 1234, line_item_id: 205, policy: 'authoritative', pixels: [], ...spec },
   source: source(name),
 });
 
-export const desired = (parts: Partial<Desired> = {}): Desired => ({ segments: [], pixels: [], bindings: [], ...parts });
+export const desired = (parts: Partial<Desired> = {}): Desired => ({ segments: [], pixels: [], bindings: [], targeting: [], ...parts });
 
 export const liveSegment = (id: number, code: string | null, fields: Partial<LiveSegment> = {}): LiveSegment => ({
   id,
@@ -95,7 +98,8 @@ export const config = (parts: Partial<ProjectConfig> = {}): ProjectConfig => ({
   manifests: ['**/*.yaml', '**/*.yml'],
   prune: 'none',
   allow_empty_prune: false,
-  guards: {},
+  guards: { goal_pixel_detach: 'warn' },
+  attribution: { max_lookups: 20 },
   rate: {},
   ...parts,
 });

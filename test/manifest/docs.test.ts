@@ -16,7 +16,7 @@ test('docs/manifests.md explains every diagnostic code', () => {
 
 test('docs/manifests.md documents every field of every kind, and of the project file, with an example', () => {
   const missing: string[] = [];
-  for (const kind of ['Segment', 'ConversionPixel', 'LineItemPixels', 'Config'] as const) {
+  for (const kind of ['Segment', 'ConversionPixel', 'LineItemPixels', 'LineItemSegments', 'Config'] as const) {
     for (const part of kind === 'Config' ? (['document'] as const) : (['metadata', 'spec'] as const)) {
       for (const field of fieldsOf(kind, part)) {
         if (!docs.includes(`\`${field}\``) && !docs.includes(`\`${field}.`)) missing.push(`${kind} ${part}.${field} (table)`);

@@ -40,7 +40,15 @@ test('the search for xandr-sync.yaml stops at a repository top; without one the 
     const result = await loadManifests(['m'], { cwd: path.join(tree.dir, 'repo') });
     assert.is(result.root, path.join(tree.dir, 'repo', 'm'));
     assert.is(result.config.file, null);
-    assert.equal(result.config, { file: null, manifests: ['**/*.yaml', '**/*.yml'], prune: 'none', allow_empty_prune: false, guards: {}, rate: {} });
+    assert.equal(result.config, {
+      file: null,
+      manifests: ['**/*.yaml', '**/*.yml'],
+      prune: 'none',
+      allow_empty_prune: false,
+      guards: { goal_pixel_detach: 'warn' },
+      attribution: { max_lookups: 20 },
+      rate: {},
+    });
     const file = await loadManifests(['m/one.yaml'], { cwd: path.join(tree.dir, 'repo') });
     assert.is(file.root, path.join(tree.dir, 'repo', 'm'));
   } finally {
@@ -140,6 +148,8 @@ test('the desired state: defaults, resolved references, addresses and field posi
     ]);
     assert.equal([purchase1234?.id, purchase1234?.protect, purchase1234?.ignoreChanges], [99, true, ['name']]);
     assert.equal([signup?.id, signup?.protect, signup?.ignoreChanges], [undefined, false, []]);
+    // The document's index in its file, for in-place edits (edit-values.ts).
+    assert.equal(result.desired.pixels.map((p) => p.source.document), [0, 1, 2]);
     const binding = result.desired.bindings[0];
     assert.equal(binding?.spec, {
       advertiser_id: 1234,
@@ -154,6 +164,64 @@ test('the desired state: defaults, resolved references, addresses and field posi
     assert.equal(binding?.source.fields?.['/pixels/0/state'], { file: 'bindings.yaml', line: 10, column: 7 });
     assert.equal(binding?.source.fields?.['/pixels/1'], { file: 'bindings.yaml', line: 11, column: 7 });
     assert.equal(binding?.source.fields?.['/line_item_id'], { file: 'bindings.yaml', line: 7, column: 3 });
+  } finally {
+    tree.cleanup();
+  }
+});
+
+test('previousNames: the names as written, empty when absent and for line-item kinds; pixels are scoped by advertiser', async () => {
+  const tree = makeTree({
+    'segments.yaml': `${segment('buyers')}---\n${segment('cart-abandoners').replace('metadata:\n  name: cart-abandoners\n', 'metadata:\n  name: cart-abandoners\n  previous_names: [Cart-Leavers, basket]\n')}`,
+    'pixels.yaml': `${pixel('purchase', 1234, '  previous_names: [checkout]\n')}---\n${pixel('order', 5678, '  previous_names: [checkout]\n')}`,
+  });
+  try {
+    const result = await loadManifests([], { cwd: tree.dir });
+    assert.equal(result.diagnostics, []);
+    assert.equal(result.desired.segments.map((s) => s.previousNames), [[], ['Cart-Leavers', 'basket']]);
+    assert.equal(result.desired.pixels.map((p) => p.previousNames), [['checkout'], ['checkout']]);
+  } finally {
+    tree.cleanup();
+  }
+});
+
+test('guards.goal_pixel_detach and attribution.max_lookups: read, with defaults for what is left out', async () => {
+  const tree = makeTree({ 'xandr-sync.yaml': `${CONFIG}guards:\n  max_deletes: 2\n  goal_pixel_detach: refuse\nattribution:\n  max_lookups: 0\n`, 'a.yaml': segment('a') });
+  const partial = makeTree({ 'xandr-sync.yaml': `${CONFIG}guards:\n  max_changes: 9\nattribution: {}\n`, 'a.yaml': segment('a') });
+  try {
+    const result = await loadManifests([], { cwd: tree.dir });
+    assert.equal(result.diagnostics, []);
+    assert.equal([result.config.guards, result.config.attribution], [{ max_deletes: 2, goal_pixel_detach: 'refuse' }, { max_lookups: 0 }]);
+    const defaults = await loadManifests([], { cwd: partial.dir });
+    assert.equal([defaults.config.guards, defaults.config.attribution], [{ max_changes: 9, goal_pixel_detach: 'warn' }, { max_lookups: 20 }]);
+  } finally {
+    tree.cleanup();
+    partial.cleanup();
+  }
+});
+
+test('an api_url other than the operator\'s is untrusted, compared with scheme and host in lower case and no trailing slash', async () => {
+  const tree = makeTree({ 'xandr-sync.yaml': `${CONFIG}api_url: https://API.Example.com/v1/\n`, 'a.yaml': segment('a') });
+  try {
+    const load = (operatorApiUrl?: string | null) => loadManifests([], { cwd: tree.dir, ...(operatorApiUrl === undefined ? {} : { operatorApiUrl }) });
+    for (const same of ['https://api.example.com/v1', 'HTTPS://api.example.COM:443/v1///']) {
+      const result = await load(same);
+      assert.equal(result.diagnostics, [], same);
+      assert.is(result.config.api_url, 'https://API.Example.com/v1/');
+    }
+    const untrusted = await load('https://api.appnexus.com');
+    assert.equal(codes(untrusted), ['xandr-sync.yaml:4:10 untrusted-api-url']);
+    assert.is(
+      untrusted.diagnostics[0]?.message,
+      "api_url 'https://API.Example.com/v1/' differs from the API URL this run uses, 'https://api.appnexus.com': credentials go only to the default Xandr API or the URL the operator gives (--api-url, XANDR_API_URL), so the repository's api_url must match it or be removed",
+    );
+    assert.is(untrusted.config.api_url, undefined);
+    // The path is compared as written.
+    assert.equal(codes(await load('https://api.example.com/V1')), ['xandr-sync.yaml:4:10 untrusted-api-url']);
+    // Offline uses and the embedded sandbox pass no operator URL: nothing to compare.
+    for (const none of [undefined, null]) assert.equal((await load(none)).diagnostics, []);
+    // apply --plan reads only the project file: an untrusted api_url never reaches its config either.
+    const { loadProjectConfig } = await import('../../src/manifest/index.js');
+    assert.is((await loadProjectConfig([], { cwd: tree.dir, operatorApiUrl: 'https://api.appnexus.com' })).api_url, undefined);
   } finally {
     tree.cleanup();
   }

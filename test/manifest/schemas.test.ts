@@ -108,6 +108,19 @@ test('negative: a misspelt field is an additionalProperties error at the spec, f
   ]);
 });
 
+test('negative: LineItemSegments selectors, operators and limits are enforced by the schema for editors too', () => {
+  const targeting = (spec: object) => ({ apiVersion: 'xandr-sync/v1', kind: 'LineItemSegments', metadata: { name: 'x' }, spec });
+  const group = (segments: Array<object | null>, extra = {}) => ({ ...extra, segments });
+  assert.ok(validateManifest?.(targeting({ advertiser_id: 1, line_item_id: 2, groups: [group([{ segment: 's' }, { segment_id: 3, action: 'exclude' }], { boolean_operator: 'or' })] })));
+  assert.ok(validateManifest?.(targeting({ advertiser_id: 1, line_item_code: 'c', segment_boolean_operator: 'or', groups: [] })));
+  assert.not.ok(validateManifest?.(targeting({ advertiser_id: 1, line_item_id: 2, line_item_code: 'c', groups: [] })));
+  assert.not.ok(validateManifest?.(targeting({ advertiser_id: 1, line_item_id: 2, groups: [group([{ segment: 's', segment_id: 3 }])] })));
+  assert.not.ok(validateManifest?.(targeting({ advertiser_id: 1, line_item_id: 2, groups: [null] })));
+  assert.not.ok(validateManifest?.(targeting({ advertiser_id: 1, line_item_id: 2, groups: [group([null])] })));
+  assert.not.ok(validateManifest?.(targeting({ advertiser_id: 1, line_item_id: 2, groups: [group([{ segment_id: 3 }], { boolean_operator: 'xor' })] })));
+  assert.not.ok(validateManifest?.(targeting({ advertiser_id: 1, line_item_id: 2, groups: Array.from({ length: 401 }, () => group([{ segment_id: 3 }])) })));
+});
+
 test('negative: selectors and revenue limits are enforced by the schema for editors too', () => {
   const binding = (spec: object) => ({ apiVersion: 'xandr-sync/v1', kind: 'LineItemPixels', metadata: { name: 'x' }, spec });
   assert.ok(validateManifest?.(binding({ advertiser_id: 1, line_item_id: 2, pixels: [{ pixel_id: 3 }] })));

@@ -29,8 +29,10 @@ function assertSame(text: string, label: string): boolean {
   const fast = readFastYaml(text);
   if (fast === undefined) return false;
   const full = readFullYaml(text);
-  assert.equal(full.problems, [], `${label}: the yaml package found problems in text the fast reader accepted`);
+  assert.equal(fast.problems, full.problems, `${label}: fast and full readers report different problems`);
   assert.equal(roots(fast), roots(full), `${label}: fast and full readers disagree`);
+  // Empty documents and document indexes too: edits address documents by index.
+  assert.equal(fast.documents, full.documents, `${label}: fast and full readers count documents differently`);
   return true;
 }
 
@@ -120,6 +122,42 @@ for (const [name, text] of Object.entries(DECLINED)) {
   });
 }
 
+const UNSAFE_INTEGERS: Record<string, [string, number]> = {
+  'a decimal just past 2^53 - 1': ['advertiser_id: 9007199254740992\n', 15],
+  'a negative one': ['a: 1\nb: -9007199254740992  # c\n', 8],
+  'hex': ['a: 0x20000000000000\n', 3],
+  'octal': ['a: 0o400000000000000000\n', 3],
+  'in a one-line flow sequence': ['a: [1, 18446744073709551616]\n', 7],
+  'in a sequence item': ['a:\n  - 99999999999999999999\n', 7],
+};
+
+for (const [name, [text, offset]] of Object.entries(UNSAFE_INTEGERS)) {
+  test(`an integer beyond ±(2^53 - 1) refuses its document in both readers, at the literal: ${name}`, () => {
+    const fast = readFastYaml(text);
+    assert.ok(fast, 'the fast reader should read this itself');
+    assertSame(text, name);
+    assert.equal(fast.documents, []);
+    assert.equal(fast.problems.map((p) => [p.code, p.offset]), [['unsafe-integer', offset]]);
+  });
+}
+
+test('the largest safe integers, and floats, are read as numbers', () => {
+  for (const text of ['a: 9007199254740991\nb: -9007199254740991\nc: 0x1FFFFFFFFFFFFF\n', 'a: 1e20\nb: 9007199254740993.0\n']) {
+    assert.ok(assertSame(text, text));
+    assert.equal(readFastYaml(text)?.problems, []);
+  }
+  const flow = readFullYaml('{a: [9007199254740993]}\n');
+  assert.equal(flow.problems.map((p) => [p.code, p.offset]), [['unsafe-integer', 5]]);
+});
+
+test('documents are counted as the yaml package counts them, refused and empty ones included', () => {
+  const text = '# only a comment before the first marker\n---\na: 1\n---\n# empty\n---\nb: 9007199254740993\n---\nc: 3\n';
+  assert.ok(assertSame(text, 'indexes'));
+  const fast = readFastYaml(text);
+  assert.equal(fast?.documents.map((d) => [d.index, d.root === null]), [[0, false], [1, true], [3, false]]);
+  assert.equal(readFastYaml('a: 1\n---\nb: 2\n')?.documents.map((d) => d.index), [0, 1]);
+});
+
 test('plain scalars resolve like the yaml core schema', () => {
   for (const s of ['0', '-0', '12', '+12', '0o7', '0o8', '0x1f', '0xG', '1.', '.5', '1e5', '1E-2', '.inf', '-.Inf', '.nan', 'null', 'Null', 'NULL', 'nULL', '~', 'true', 'True', 'TRUE', 'tRUE', 'false', 'no', 'on', '1_0', '2001-01-01', '1:30', 'x']) {
     const full = readFullYaml(`a: ${s}\n`);
@@ -137,7 +175,7 @@ function prng(seed: number) {
   };
 }
 
-const WORDS = ['a', 'short_name', 'x1', 'value', 'Pixel', 'state', 'it\'s', 'a b', '10', '-3', '1.25', 'true', 'null', '~', 'hybrid', 'url', 'ümlaut', ''];
+const WORDS = ['a', 'short_name', 'x1', 'value', 'Pixel', 'state', 'it\'s', 'a b', '10', '-3', '1.25', 'true', 'null', '~', 'hybrid', 'url', 'ümlaut', '', '9007199254740993', '-9007199254740991'];
 
 function scalarText(r: () => number): string {
   const word = WORDS[Math.floor(r() * WORDS.length)] as string;

@@ -168,7 +168,7 @@ test('a shortened segment expiry is a warning', () => {
 });
 
 test('guards are reported on the plan', () => {
-  const p = plan(desired({ segments: [segment('a'), segment('b')] }), live(), config({ guards: { max_changes: 1 } }));
+  const p = plan(desired({ segments: [segment('a'), segment('b')] }), live(), config({ guards: { max_changes: 1, goal_pixel_detach: 'warn' } }));
   assert.match(p.warnings[0]!, /2 changes exceed guards.max_changes \(1\)/);
 });
 

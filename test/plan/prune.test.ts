@@ -35,7 +35,7 @@ test('deactivate is a no-op for an object that is inactive already', () => {
 });
 
 test('delete: a DELETE by id, counted by max_deletes', () => {
-  const p = plan(desired({ segments: [kept] }), twoSegments(), { prune: 'delete', guards: { max_deletes: 0 } });
+  const p = plan(desired({ segments: [kept] }), twoSegments(), { prune: 'delete', guards: { max_deletes: 0, goal_pixel_detach: 'warn' } });
   assert.equal(rows(p), [['Segment/gone', 'delete', 1]]);
   assert.equal(p.actions[0]!.request, { method: 'DELETE', path: '/segment', query: { id: 2 }, body: null });
   assert.is(p.summary.delete, 1);

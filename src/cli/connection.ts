@@ -135,6 +135,18 @@ export async function connect(io: CommandIO, options: ConnectOptions): Promise<C
 }
 
 /**
+ * Where this run sends credentials: null for the embedded sandbox (nothing leaves the process), else the
+ * operator's API URL. The manifest loader checks the repository's `api_url` against it (`untrusted-api-url`).
+ */
+export function credentialDestination(io: CommandIO, options: { apiUrl?: string; sandbox?: string | boolean }): string | null {
+  const useSandbox = options.sandbox !== undefined && options.sandbox !== false;
+  const env = io.env;
+  const anyCredential = env.XANDR_USERNAME || env.XANDR_PASSWORD || env.XANDR_PASSWORD_FILE || env.XANDR_TOKEN || env.XANDR_TOKEN_FILE;
+  if (useSandbox || (!anyCredential && !options.apiUrl && !env.XANDR_API_URL)) return null;
+  return operatorApiUrl(io, options.apiUrl);
+}
+
+/**
  * Where credentials may go is the operator's decision, never the repository's: `--api-url`, then
  * `XANDR_API_URL`, then Xandr's own API. A pull request can add anything to xandr-sync.yaml.
  */

@@ -11,7 +11,7 @@ import { render } from '../render/registry.js';
 import type { Style } from '../render/style.js';
 import { oneOf } from './args.js';
 import { ReportedFailure, UsageError } from './cli-errors.js';
-import { connect, type Connection } from './connection.js';
+import { connect, credentialDestination, type Connection } from './connection.js';
 import type { CommandIO } from './io.js';
 import type { Progress } from './progress.js';
 
@@ -92,8 +92,8 @@ interface CommandOutput {
  * Actions); a machine format also gets its error document on stdout, so CI has something to parse or post.
  * Then the command ends with exit 1: validation is all or nothing.
  */
-async function loadOrFail(io: CommandIO, paths: string[], output: CommandOutput): Promise<LoadResult> {
-  const load = await loadManifests(paths.length ? paths : ['.'], { cwd: io.cwd });
+async function loadOrFail(io: CommandIO, paths: string[], output: CommandOutput, operatorApiUrl: string | null): Promise<LoadResult> {
+  const load = await loadManifests(paths.length ? paths : ['.'], { cwd: io.cwd, operatorApiUrl });
   const errors = load.diagnostics.filter((d) => d.severity === 'error');
   // In GitHub Actions the problems become annotations on the lines at fault (at most 10, then plain lines).
   if (io.env.GITHUB_ACTIONS === 'true') io.stderr.write(renderAnnotationsGithub(load.diagnostics, { command: 'xandr-sync validate' }));
@@ -123,7 +123,7 @@ export async function planFromManifests(
   output: CommandOutput,
   options: PlanRunOptions,
 ): Promise<{ load: LoadResult; connection: Connection; plan: Plan }> {
-  const load = await loadOrFail(io, paths, output);
+  const load = await loadOrFail(io, paths, output, credentialDestination(io, options));
   load.config = {
     ...load.config,
     prune: options.prune ?? load.config.prune,
@@ -180,7 +180,7 @@ export async function planFromSavedPlan(
   if (options.paths.length > 0 && shownPaths(options.paths).join('\0') !== saved.source.paths.join('\0')) {
     throw new SavedPlanError(`${file} was planned from ${saved.source.paths.join(', ')}, not from ${shownPaths(options.paths).join(', ')}; refusing to apply it`);
   }
-  const load = await loadOrFail(io, saved.source.paths, output);
+  const load = await loadOrFail(io, saved.source.paths, output, credentialDestination(io, options));
   await checkSavedPlanCommit(io, file, saved, load.files);
   const prune = options.prune ?? load.config.prune;
   const allowEmptyPrune = options.allowEmptyPrune ?? load.config.allow_empty_prune;

@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadProjectConfig } from '../manifest/index.js';
+import { DEFAULT_API_URL } from '../xandr/endpoint.js';
 import { parseCommandArgs } from './args.js';
 import { FileError, fsReason, UsageError } from './cli-errors.js';
 import { connect } from './connection.js';
@@ -26,7 +27,7 @@ export const loginCommand: Command = {
     if (!io.env.XANDR_USERNAME && !io.env.XANDR_TOKEN && !io.env.XANDR_TOKEN_FILE) {
       throw new UsageError('set XANDR_USERNAME and XANDR_PASSWORD (login has nothing to do against the embedded sandbox)');
     }
-    const connection = await connect(io, { apiUrl: values['api-url'], config: await loadProjectConfig([], { cwd: io.cwd }) });
+    const connection = await connect(io, { apiUrl: values['api-url'], config: await loadProjectConfig([], { cwd: io.cwd, operatorApiUrl: values['api-url'] ?? io.env.XANDR_API_URL ?? DEFAULT_API_URL }) });
     try {
       const token = await connection.client.verifiedToken(io.stopSignal);
       const file = resolve(io.cwd, values['token-file']);

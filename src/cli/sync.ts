@@ -15,7 +15,7 @@ import { parseWebhookUrl, Webhook } from '../sync/webhook.js';
 import { render } from '../render/registry.js';
 import { integer, oneOf, parseCommandArgs } from './args.js';
 import { UsageError } from './cli-errors.js';
-import { connect, ensureWorkDir } from './connection.js';
+import { connect, credentialDestination, ensureWorkDir } from './connection.js';
 import { normalizeSandboxFlag, sandboxOption } from './gather.js';
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type Command, type CommandIO } from './io.js';
 import { redactor } from './redact.js';
@@ -132,6 +132,7 @@ export const syncCommand: Command = {
         command: `xandr-sync sync --repo ${remote.display} --ref ${ref}`,
         advertisers: advertisers.length ? advertisers : undefined,
         guards,
+        operatorApiUrl: credentialDestination(io, { apiUrl: values['api-url'], sandbox: sandboxOption(values.sandbox) }),
       },
       connector: (config, onEvent) =>
         connect(io, { apiUrl: values['api-url'], sandbox: sandboxOption(values.sandbox), config, onEvent }),

@@ -1,10 +1,9 @@
 import type { DiagnosticCode } from './codes.js';
-import type { Severity } from './types.js';
+import type { At } from './types.js';
 import { locate } from './yaml-value.js';
 import type { YNode } from './yaml-tree.js';
 
-/** Reports a problem of the document being checked at an offset of its file. */
-export type At = (code: DiagnosticCode, message: string, offset: number, severity?: Severity) => void;
+export type { At } from './types.js';
 
 /** Where a JSON pointer's value (or, with `key`, its key) is written; the document's start when it is absent. */
 export function offsetAt(root: YNode, pointer: string, key = false): number {

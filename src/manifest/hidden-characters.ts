@@ -1,4 +1,4 @@
-import type { At } from './document-offsets.js';
+import type { At } from './types.js';
 import { fieldLabel } from './field-label.js';
 import type { YNode } from './yaml-tree.js';
 

@@ -1,3 +1,5 @@
+import type { DiagnosticCode } from './codes.js';
+
 /**
  * The desired state, as the manifest loader hands it to the planner. Pure data: no YAML nodes, no
  * file handles. Field names in `spec` are Xandr's own (DESIGN.md section 3).
@@ -15,6 +17,9 @@ export interface SourceRef {
 }
 
 export type Severity = 'error' | 'warning';
+
+/** Reports a problem of the document being checked at an offset of its file. */
+export type At = (code: DiagnosticCode, message: string, offset: number, severity?: Severity) => void;
 
 export interface Diagnostic {
   severity: Severity;

@@ -30,6 +30,8 @@ export interface CycleDeps {
   advertisers?: number[];
   /** `--max-changes` / `--max-deletes`, over the project file's guards. */
   guards?: GuardLimits;
+  /** Where this job sends credentials (null: the embedded sandbox); a commit's api_url must agree. */
+  operatorApiUrl: string | null;
   clock: Clock;
 }
 
@@ -106,7 +108,7 @@ async function steps(deps: CycleDeps, signal: AbortSignal, source: CycleSource, 
 
   let load: LoadResult;
   try {
-    load = await loadAt(checkout, deps.path);
+    load = await loadAt(checkout, deps.path, deps.operatorApiUrl);
   } finally {
     // The files are in memory now: the next fetch (maybe another process's) may move the working tree.
     checkout.release();
@@ -191,7 +193,7 @@ async function steps(deps: CycleDeps, signal: AbortSignal, source: CycleSource, 
 }
 
 /** Validation is all or nothing (DESIGN.md section 3): one error means no plan and no write. */
-async function loadAt(checkout: Checkout, path: string): Promise<LoadResult> {
+async function loadAt(checkout: Checkout, path: string, operatorApiUrl: string | null): Promise<LoadResult> {
   const root = await realpath(checkout.dir);
   let dir: string;
   try {
@@ -203,7 +205,7 @@ async function loadAt(checkout: Checkout, path: string): Promise<LoadResult> {
   if (inside.split(sep)[0] === '..' || isAbsolute(inside)) {
     throw new StageError('validate', `${path} leads outside the repository (a symbolic link?); refusing to read it`);
   }
-  const load = await loadManifests([dir], { cwd: root });
+  const load = await loadManifests([dir], { cwd: root, operatorApiUrl });
   const errors = load.diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0) {
     const diagnostics = errors.map((d) => formatDiagnostic(d));

@@ -64,6 +64,7 @@ function makeJob(options: { mode?: SyncMode; clock?: Clock; signal?: AbortSignal
       mode: options.mode ?? 'apply',
       lockDir: join(repo.dir, 'locks'),
       command: 'xandr-sync sync (test)',
+      operatorApiUrl: sb.it.url,
     },
     connector: connector(options.password),
     signal: options.signal ?? new AbortController().signal,

@@ -30,6 +30,8 @@ export function readSavedPlan(file: string): Plan {
     throw new SavedPlanError(`${file} is not a valid saved plan: ${describeSchemaError(validate.errors?.[0])}; make it again with 'xandr-sync plan --out'`);
   }
   const plan = data as Plan;
+  // Plans saved before scopes existed have none: they are plans of everything.
+  plan.scope ??= null;
   if (plan.errors.length > 0) throw new SavedPlanError(`${file} is a plan with errors; it cannot be applied`);
   return plan;
 }

@@ -59,8 +59,8 @@ export const applyCommand: Command = {
       const planning = planningOptions(values);
       const output = { command: 'apply', format, style: errStyle };
 
-      if (values.plan !== undefined && planning.selection) {
-        throw new UsageError('--target and --exclude shape a plan: pass them to the plan that --plan FILE was saved from');
+      if (values.plan !== undefined && (planning.selection || values['changed-since'] !== undefined)) {
+        throw new UsageError('--target, --exclude and --changed-since shape a plan: pass them to the plan that --plan FILE was saved from');
       }
       let plan: Plan;
       let connection: Connection;
@@ -81,6 +81,7 @@ export const applyCommand: Command = {
             apiUrl: values['api-url'],
             sandbox: sandboxOption(values.sandbox),
             advertisers: advertisers.length ? advertisers : undefined,
+            changedSince: values['changed-since'],
             progress,
             ...planning,
           }));

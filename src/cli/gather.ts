@@ -1,10 +1,14 @@
+import { readFileSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { describeWorktree } from '../git/worktree.js';
 import { loadManifests } from '../manifest/index.js';
 import type { LoadResult, PruneMode } from '../manifest/types.js';
 import { checkSavedPlanTarget, readSavedPlan } from '../apply/saved-plan.js';
 import { SavedPlanError } from '../apply/apply-errors.js';
-import { buildPlan, checkSavedPlan, type Plan, type Selection } from '../plan/index.js';
+import { buildPlan, checkSavedPlan, parseScopeObjects, type Plan, type PlanScope, type Selection } from '../plan/index.js';
+import { changedFilesSince } from '../git/changed-files.js';
+import { checkRevision } from '../git/revision.js';
+import { changedDocuments, type FileVersions } from '../manifest/index.js';
 import { readPlanInput } from '../read/plan-input.js';
 import { formatDiagnostic, renderAnnotationsGithub } from '../render/diagnostics.js';
 import { render } from '../render/registry.js';
@@ -24,6 +28,7 @@ export const targetFlags = {
   'allow-empty-prune': { type: 'boolean' },
   target: { type: 'string', multiple: true },
   exclude: { type: 'string', multiple: true },
+  'changed-since': { type: 'string' },
   quiet: { type: 'boolean' },
 } as const;
 
@@ -32,6 +37,8 @@ export const PLANNING_USAGE = `  --prune none|deactivate|delete  remove objects 
   --allow-empty-prune   let prune remove every segment or pixel of an advertiser the manifests declare none of
   --target ADDRESS      plan only these changes and what they need (repeatable; globs: 'Segment/acme-*')
   --exclude ADDRESS     leave these changes out, and what needs them (repeatable; globs)
+  --changed-since REF   plan only the objects whose manifest documents differ between git REF and the
+                        working tree, reading just those (drift on the others is the drift check's)
   --quiet               no progress lines on stderr (a run longer than 2 s reports them otherwise)`;
 
 interface PlanningOptions {
@@ -108,7 +115,9 @@ async function loadOrFail(io: CommandIO, paths: string[], output: CommandOutput,
   return load;
 }
 
-interface PlanRunOptions extends PlanningOptions {
+export interface PlanRunOptions extends PlanningOptions {
+  /** `--changed-since REF`. */
+  changedSince?: string;
   apiUrl?: string;
   sandbox?: string | boolean;
   advertisers?: number[];
@@ -130,6 +139,7 @@ export async function planFromManifests(
     allow_empty_prune: options.allowEmptyPrune ?? load.config.allow_empty_prune,
   };
   checkPruneCoversRoot(io, paths, load);
+  const scope = options.changedSince === undefined ? undefined : await scopeOfChange(io, load, paths, options.changedSince, output);
   const { progress } = options;
   const connection = await connect(io, { apiUrl: options.apiUrl, sandbox: options.sandbox, config: load.config, manifestRoot: load.root, onEvent: (event) => progress.observe(event) });
   try {
@@ -142,6 +152,7 @@ export async function planFromManifests(
       source: git.then((commit) => ({ paths: (paths.length ? paths : ['.']).map((p) => relative(io.cwd, resolve(io.cwd, p)) || '.'), git: commit })),
       advertisers: options.advertisers,
       selection: options.selection,
+      ...(scope ? { scope } : {}),
       signal: io.stopSignal,
       now: () => new Date(io.clock.now()),
     });
@@ -201,6 +212,8 @@ export async function planFromSavedPlan(
       target: connection.target,
       source: saved.source,
       advertisers: saved.options.advertisers ?? undefined,
+      // A saved scoped plan is planned again with its own scope: it applies only its own actions.
+      ...(saved.scope ? { scope: { changedSince: saved.scope.changed_since, commit: saved.scope.commit, documents: parseScopeObjects(saved.scope.objects) } } : {}),
       signal: io.stopSignal,
       now: () => new Date(io.clock.now()),
     });
@@ -221,6 +234,29 @@ export async function planFromSavedPlan(
     await connection.close();
     throw error;
   }
+}
+
+/**
+ * The documents a change touched, between git REF and the working tree: added, changed and removed ones,
+ * compared as data (comments and layout do not count). A change to xandr-sync.yaml can change what every
+ * manifest means, so then nothing is scoped.
+ */
+async function scopeOfChange(io: CommandIO, load: LoadResult, paths: string[], ref: string, output: CommandOutput): Promise<PlanScope | undefined> {
+  checkRevision(ref);
+  const { commit, root, changes } = await changedFilesSince(io.cwd, ref, paths.length ? paths : ['.'], { signal: io.stopSignal });
+  const manifests = changes.filter((c) => /\.ya?ml$/i.test(c.path));
+  const config = load.config.file ? resolve(io.cwd, load.config.file) : null;
+  if (config && manifests.some((c) => resolve(root, c.path) === config || (c.status === 'renamed' && resolve(root, c.previousPath) === config))) {
+    io.stderr.write(output.style.yellow(`${load.config.file} changed since ${ref}: planning everything, not only the changed documents.\n`));
+    return undefined;
+  }
+  const files: FileVersions[] = manifests.map((c) => ({
+    previous: c.status === 'added' ? null : c.previousText,
+    current: c.status === 'deleted' ? null : readFileSync(resolve(root, c.path), 'utf8'),
+  }));
+  const { changed, removed } = changedDocuments(files);
+  const documents = [...changed, ...removed].map((d) => ({ kind: d.kind, name: d.name, advertiserId: d.kind === 'ConversionPixel' ? d.advertiserId : null }));
+  return { changedSince: ref, commit, documents };
 }
 
 /** A saved plan is planned again from its own commit: that commit must be the one checked out, and clean. */

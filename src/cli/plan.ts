@@ -40,9 +40,10 @@ export const planCommand: Command = {
       ...targetFlags,
     });
     const format = oneOf('format', values.format, formatsOf('plan'), 'text');
-    return withErrorDocument(io.stdout, 'plan', format, async () => {
-      const advertisers = (values.advertiser ?? []).map((a) => integer('advertiser', a, 1)!);
-      const pullRequest = values.comment ? preparePlanComment(io) : null;
+    const advertisers = (values.advertiser ?? []).map((a) => integer('advertiser', a, 1)!);
+    const pullRequest = values.comment ? preparePlanComment(io) : null;
+    // Until the plan is printed, a failure prints the error document instead; after, stdout has its document.
+    const { plan, writesPerMinute } = await withErrorDocument(io.stdout, 'plan', format, async () => {
       const output = { command: 'plan', format, style: styleFor(io.stderr, io.env) };
       const planning = planningOptions(values);
       const progress = new Progress(io.stderr, io.clock, !values.quiet);
@@ -50,6 +51,7 @@ export const planCommand: Command = {
         apiUrl: values['api-url'],
         sandbox: sandboxOption(values.sandbox),
         advertisers: advertisers.length ? advertisers : undefined,
+        changedSince: values['changed-since'],
         progress,
         ...planning,
       }).finally(() => progress.done());
@@ -67,12 +69,13 @@ export const planCommand: Command = {
         }
         io.stderr.write(`Saved the plan to ${values.out}. See it again with 'xandr-sync show ${values.out}'; apply exactly this plan with 'xandr-sync apply --plan ${values.out}'.\n`);
       }
-      annotatePlanErrors(io, plan, 'xandr-sync plan');
-      summarizePlan(io, plan, writesPerMinute);
-      if (pullRequest) await postPlanComment(io, pullRequest, plan, { writesPerMinute, advertisers });
-      if (plan.errors.length > 0) return EXIT_ERROR;
-      if (values['detailed-exitcode'] && plan.actions.length > 0) return EXIT_CHANGES;
-      return EXIT_OK;
+      return { plan, writesPerMinute };
     });
+    annotatePlanErrors(io, plan, 'xandr-sync plan');
+    summarizePlan(io, plan, writesPerMinute);
+    if (pullRequest) await postPlanComment(io, pullRequest, plan, { writesPerMinute, advertisers });
+    if (plan.errors.length > 0) return EXIT_ERROR;
+    if (values['detailed-exitcode'] && plan.actions.length > 0) return EXIT_CHANGES;
+    return EXIT_OK;
   },
 };

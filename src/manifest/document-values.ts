@@ -58,17 +58,17 @@ export interface FileVersions {
  * layout do not count) and those removed (with their old value, to find the live object they described).
  * A document moved from one file to another is neither.
  */
-export function changedDocuments(files: readonly FileVersions[]): { changed: Set<string>; removed: DocumentValue[] } {
+export function changedDocuments(files: readonly FileVersions[]): { changed: DocumentValue[]; removed: DocumentValue[] } {
   const before = new Map<string, DocumentValue>();
   const after = new Map<string, DocumentValue>();
   for (const file of files) {
     for (const doc of file.previous === null ? [] : documentValues(file.previous)) before.set(identityOf(doc.kind, doc.name, doc.advertiserId), doc);
     for (const doc of file.current === null ? [] : documentValues(file.current)) after.set(identityOf(doc.kind, doc.name, doc.advertiserId), doc);
   }
-  const changed = new Set<string>();
+  const changed: DocumentValue[] = [];
   for (const [identity, doc] of after) {
     const old = before.get(identity);
-    if (!old || JSON.stringify(old.value) !== JSON.stringify(doc.value)) changed.add(identity);
+    if (!old || JSON.stringify(old.value) !== JSON.stringify(doc.value)) changed.push(doc);
   }
   const removed = [...before].filter(([identity]) => !after.has(identity)).map(([, doc]) => doc);
   return { changed, removed };

@@ -5,6 +5,7 @@ import { planPixels } from './plan-pixels.js';
 import { findPruneCandidates, planPrune, pruneWarnings } from './prune.js';
 import type { Draft } from './coded-object.js';
 import { planSegments } from './plan-segments.js';
+import { scopeDrafts, scopeObjects, type PlanScope } from './change-scope.js';
 import { selectActions, type Selection } from './select.js';
 import { sequence } from './sequence.js';
 import type { Action, Plan, PlanSource, Summary, Target, LiveState } from './types.js';
@@ -28,6 +29,8 @@ export interface PlanInput {
   fullDesired?: Desired;
   /** The shard the desired state was cut to (`--advertiser`), recorded in the plan. */
   advertisers?: number[];
+  /** `--changed-since`: plan only the change's objects (scope.ts); `desired` is already cut to them. */
+  scope?: PlanScope;
 }
 
 const KIND_ORDER = { Segment: 0, ConversionPixel: 1, LineItemPixels: 2, LineItemSegments: 3 } as const;
@@ -40,7 +43,9 @@ export function buildPlan(input: PlanInput): Plan {
   const parts = [planSegments(ctx), planPixels(ctx), planBindings(ctx)];
   const planned = parts.flatMap((p) => p.drafts);
   const unchanged = parts.reduce((n, p) => n + p.unchanged, 0);
-  const candidates = [...planned, ...planPrune(ctx, pruning, planned)];
+  const all = [...planned, ...planPrune(ctx, pruning, planned)];
+  const scoped = input.scope ? scopeDrafts(all, input.scope.documents) : { kept: all, warnings: [] };
+  const candidates = scoped.kept;
   const selected = selectActions(candidates, input.selection);
   ctx.errors.push(...selected.errors);
   const drafts = selected.kept;
@@ -63,7 +68,7 @@ export function buildPlan(input: PlanInput): Plan {
     created_at: input.createdAt,
     summary,
     actions,
-    warnings: [...pruneWarnings(actions), ...selected.warnings, ...guardWarnings(actions, guards)],
+    warnings: [...pruneWarnings(actions), ...scoped.warnings, ...selected.warnings, ...guardWarnings(actions, guards)],
     errors: ctx.errors,
     guards,
     options: {
@@ -72,6 +77,7 @@ export function buildPlan(input: PlanInput): Plan {
       advertisers: input.advertisers ? [...input.advertisers].sort((a, b) => a - b) : null,
       selection: input.selection && (input.selection.targets.length || input.selection.excludes.length) ? { targets: [...input.selection.targets], excludes: [...input.selection.excludes] } : null,
     },
+    scope: input.scope ? { changed_since: input.scope.changedSince, commit: input.scope.commit, objects: scopeObjects(input.scope.documents) } : null,
   };
 }
 

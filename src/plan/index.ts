@@ -8,3 +8,4 @@ export type * from './types.js';
 export { PLAN_ERROR_CODES, type PlanErrorCode } from './plan-codes.js';
 export { checkSavedPlan, type SavedPlanVerdict } from './saved-plan-check.js';
 export { shardDesired } from './shard.js';
+export { parseScopeObjects, scopeDesired, type PlanScope, type ScopeDocument } from './change-scope.js';

@@ -36,8 +36,8 @@ interface PruneScope {
 }
 
 /** The advertisers (and member level) whose objects prune may touch. */
-function pruneScope(ctx: PlanContext): PruneScope {
-  const { desired, live } = ctx;
+function pruneScope(ctx: PlanContext, desired: Desired): PruneScope {
+  const { live } = ctx;
   const shard = live.segmentAdvertisers;
   if (shard) return { advertisers: new Set(shard), memberLevel: false };
   const advertisers = new Set<number>();
@@ -56,7 +56,7 @@ export function findPruneCandidates(ctx: PlanContext, everything: Desired = ctx.
   const mode = ctx.config.prune;
   const none: PruneCandidates = { mode, segments: [], pixels: [] };
   if (mode === 'none') return none;
-  const { desired, live, config } = ctx;
+  const { live, config } = ctx;
   if (everything.segments.length + everything.pixels.length + everything.bindings.length === 0 && !config.allow_empty_prune) {
     ctx.errors.push({
       code: 'empty-prune',
@@ -64,7 +64,7 @@ export function findPruneCandidates(ctx: PlanContext, everything: Desired = ctx.
     });
     return none;
   }
-  const scope = pruneScope(ctx);
+  const scope = pruneScope(ctx, everything);
   const protect = config.protect ?? [];
   const segmentNames = new Set(everything.segments.map((s) => s.name.toLowerCase()));
   const segmentPins = new Set(everything.segments.flatMap((s) => (s.id === undefined ? [] : [s.id])));
@@ -101,8 +101,9 @@ export function findPruneCandidates(ctx: PlanContext, everything: Desired = ctx.
   if (!config.allow_empty_prune) {
     for (const advertiser of [...scope.advertisers].sort((a, b) => a - b)) {
       const kinds = [
-        ['segment', segments.filter((s) => s.advertiser_id === advertiser).length, desired.segments.filter((s) => s.spec.advertiser_id === advertiser).length],
-        ['pixel', pixels.filter((p) => p.advertiser_id === advertiser).length, desired.pixels.filter((p) => p.spec.advertiser_id === advertiser).length],
+        // What the whole repository declares, not a shard's or a scope's part of it.
+        ['segment', segments.filter((s) => s.advertiser_id === advertiser).length, everything.segments.filter((s) => s.spec.advertiser_id === advertiser).length],
+        ['pixel', pixels.filter((p) => p.advertiser_id === advertiser).length, everything.pixels.filter((p) => p.spec.advertiser_id === advertiser).length],
       ] as const;
       for (const [noun, doomed, declared] of kinds) {
         if (doomed === 0 || declared > 0) continue;

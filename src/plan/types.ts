@@ -160,6 +160,17 @@ export interface Plan {
   /** Things Xandr would refuse at apply time. A plan with errors is never applied. */
   errors: PlanError[];
   /** The project file's guard limits when planned (apply of a saved plan checks them against the file's). */
-  guards: { max_changes?: number; max_deletes?: number };
+  guards: { max_changes?: number; max_deletes?: number; goal_pixel_detach?: 'warn' | 'refuse' };
   options: PlanOptions;
+  /** A plan of one change only (`--changed-since`); null for a plan of everything. */
+  scope: PlanScopeRecord | null;
+}
+
+export interface PlanScopeRecord {
+  /** The ref as given. */
+  changed_since: string;
+  /** The commit it named. */
+  commit: string;
+  /** The objects whose documents the change adds, changes or removes: `Kind/name`, `ConversionPixel/<advertiser>/<name>`. */
+  objects: string[];
 }

@@ -1,7 +1,15 @@
 import type { Desired, PruneMode } from '../manifest/types.js';
 import type { LiveState } from '../plan/types.js';
 import { TargetMismatchError } from './read-errors.js';
+import type { ScopeDocument } from '../plan/change-scope.js';
 import {
+  countPixels,
+  countSegments,
+  findPixelByCode,
+  findSegmentByCode,
+  getPixels,
+  getSegments,
+  PAGE_SIZE,
   findLineItemByCode,
   getAdvertisers,
   getLineItems,
@@ -26,7 +34,17 @@ interface ReadOptions {
    */
   prune?: PruneMode;
   signal?: AbortSignal;
+  /**
+   * A plan scoped to a change (`--changed-since`): `desired` holds only the change's manifests and what
+   * they refer to; the objects they name are looked up (or listed, when that costs fewer reads) instead of
+   * every segment and pixel of the member. `documents` are all of the change's, those it deletes included
+   * (prune looks their objects up too).
+   */
+  scope?: { documents: readonly ScopeDocument[] };
 }
+
+/** Up to this many objects of a kind are looked up one by one without asking first what a listing costs. */
+const FEW_LOOKUPS = 3;
 
 /**
  * Everything the planner needs, in as few reads as Xandr allows: one page of 100 per service and scope,
@@ -43,6 +61,7 @@ export async function readLive(client: XandrClient, desired: Desired, options: R
 
   const advertiserIds = new Set<number>();
   for (const s of desired.segments) if (typeof s.spec.advertiser_id === 'number') advertiserIds.add(s.spec.advertiser_id);
+  for (const d of options.scope?.documents ?? []) if (d.advertiserId !== null) advertiserIds.add(d.advertiserId);
   const pixelAdvertisers = new Set<number>();
   for (const p of desired.pixels) pixelAdvertisers.add(p.spec.advertiser_id);
   for (const b of desired.bindings) pixelAdvertisers.add(b.spec.advertiser_id);
@@ -65,12 +84,17 @@ export async function readLive(client: XandrClient, desired: Desired, options: R
   // error (unknown-advertiser), not the raw 404 that listing its pixels or segments would answer.
   const advertisers = await getAdvertisers(client, [...advertiserIds], signal);
   const exists = new Set(advertisers.map((a) => a.id));
-  const segmentsRead: Promise<LiveSegment[]> = shard
-    ? Promise.all(shard.filter((id) => exists.has(id)).map((advertiserId) => listSegments(client, { advertiserId }, signal))).then((lists) => lists.flat())
-    : listSegments(client, { memberId: member.id }, signal);
+  const segmentsRead: Promise<LiveSegment[]> = options.scope
+    ? scopedSegments(client, desired, options.scope.documents, member.id, shard, signal)
+    : shard
+      ? Promise.all(shard.filter((id) => exists.has(id)).map((advertiserId) => listSegments(client, { advertiserId }, signal))).then((lists) => lists.flat())
+      : listSegments(client, { memberId: member.id }, signal);
+  const pixelsRead: Promise<LivePixel[][]> = options.scope
+    ? scopedPixels(client, desired, options.scope.documents, exists, signal)
+    : Promise.all([...pixelAdvertisers].filter((id) => exists.has(id)).map((id) => listPixels(client, id, signal)));
   const [segments, pixelLists, byId, byCode] = await Promise.all([
     segmentsRead,
-    Promise.all([...pixelAdvertisers].filter((id) => exists.has(id)).map((id) => listPixels(client, id, signal))),
+    pixelsRead,
     getLineItems(client, lineItemIds, signal),
     Promise.all([...codesByAdvertiser].filter(([id]) => exists.has(id)).map(([advertiserId, codes]) => lineItemsByCode(client, advertiserId, codes, signal))),
   ]);
@@ -93,6 +117,70 @@ export async function readLive(client: XandrClient, desired: Desired, options: R
     advertisers,
     segmentAdvertisers: shard ?? null,
   };
+}
+
+/**
+ * `n` lookups, or the listing when it costs fewer reads: its count costs one read to learn, so a change of
+ * a few objects is looked up, and a change that touches most of a large member reads the listing.
+ */
+async function lookupsOrListing<T>(n: number, count: () => Promise<number>, list: () => Promise<T[]>, lookups: () => Promise<T[]>): Promise<T[]> {
+  if (n === 0) return [];
+  if (n <= FEW_LOOKUPS) return lookups();
+  const pages = Math.max(1, Math.ceil((await count()) / PAGE_SIZE));
+  return pages < n ? list() : lookups();
+}
+
+/** The segments a scoped plan names: pinned ones by id, the others (and removed ones, for prune) by code. */
+async function scopedSegments(
+  client: XandrClient,
+  desired: Desired,
+  removed: readonly ScopeDocument[],
+  memberId: number,
+  shard: number[] | undefined,
+  signal?: AbortSignal,
+): Promise<LiveSegment[]> {
+  const ids = desired.segments.flatMap((s) => (s.id === undefined ? [] : [s.id]));
+  const codes = [...new Set([...desired.segments.filter((s) => s.id === undefined).map((s) => s.name), ...removed.filter((d) => d.kind === 'Segment').map((d) => d.name)])];
+  const wanted = new Set(codes.map((c) => c.toLowerCase()));
+  const inShard = (s: LiveSegment) => !shard || (s.advertiser_id !== null && shard.includes(s.advertiser_id));
+  const [byId, byCode] = await Promise.all([
+    getSegments(client, ids, signal),
+    lookupsOrListing(
+      codes.length,
+      () => countSegments(client, { memberId }, signal),
+      async () => (await listSegments(client, { memberId }, signal)).filter((s) => s.code !== null && wanted.has(s.code.toLowerCase())),
+      async () => (await Promise.all(codes.map((code) => findSegmentByCode(client, code, signal)))).filter((s): s is LiveSegment => s !== null),
+    ),
+  ]);
+  return dedupeById([...byId, ...byCode]).filter(inShard);
+}
+
+/**
+ * The pixels a scoped plan names, per advertiser: by code (pixel manifests of the change and the pixels its
+ * bindings attach by name, removed ones for prune), and by id (pinned pixels, and those bindings attach by id).
+ */
+async function scopedPixels(client: XandrClient, desired: Desired, removed: readonly ScopeDocument[], exists: Set<number>, signal?: AbortSignal): Promise<LivePixel[][]> {
+  const codes = new Map<number, Set<string>>();
+  const add = (advertiserId: number, code: string) => codes.set(advertiserId, (codes.get(advertiserId) ?? new Set()).add(code));
+  for (const p of desired.pixels) if (p.id === undefined) add(p.spec.advertiser_id, p.name);
+  for (const d of removed) if (d.kind === 'ConversionPixel' && d.advertiserId !== null) add(d.advertiserId, d.name);
+  const ids = [...desired.pixels.flatMap((p) => (p.id === undefined ? [] : [p.id])), ...desired.bindings.flatMap((b) => b.spec.pixels.flatMap((p) => (p.pixel_id === undefined ? [] : [p.pixel_id])))];
+  const perAdvertiser = [...codes].filter(([advertiserId]) => exists.has(advertiserId)).map(([advertiserId, set]) => {
+    const list = [...set];
+    const wanted = new Set(list.map((c) => c.toLowerCase()));
+    return lookupsOrListing(
+      list.length,
+      () => countPixels(client, advertiserId, signal),
+      async () => (await listPixels(client, advertiserId, signal)).filter((p) => p.code !== null && wanted.has(p.code.toLowerCase())),
+      async () => (await Promise.all(list.map((code) => findPixelByCode(client, advertiserId, code, signal)))).filter((p): p is LivePixel => p !== null),
+    );
+  });
+  const lists = await Promise.all([getPixels(client, ids, signal), ...perAdvertiser]);
+  return [dedupeById(lists.flat())];
+}
+
+function dedupeById<T extends { id: number }>(objects: T[]): T[] {
+  return [...new Map(objects.map((o) => [o.id, o])).values()];
 }
 
 /** Whether a manifest describes a pixel (by code or pinned id): then prune leaves it alone. */

@@ -1,5 +1,5 @@
 import type { LoadResult } from '../manifest/types.js';
-import { shardDesired, type PlanInput, type PlanSource, type Selection, type Target } from '../plan/index.js';
+import { scopeDesired, shardDesired, type PlanInput, type PlanScope, type PlanSource, type Selection, type Target } from '../plan/index.js';
 import type { XandrClient } from '../xandr/index.js';
 import { readLive } from './live-state.js';
 
@@ -14,6 +14,8 @@ interface PlanRequest {
   advertisers?: number[];
   /** `--target` / `--exclude`. */
   selection?: Selection;
+  /** `--changed-since`: only the change's objects are read and planned. */
+  scope?: PlanScope;
   signal?: AbortSignal;
   /** When the plan is made (the planner itself has no clock). */
   now: () => Date;
@@ -25,13 +27,15 @@ interface PlanRequest {
  */
 export async function readPlanInput(request: PlanRequest): Promise<PlanInput> {
   const { load, client } = request;
-  const desired = request.advertisers ? shardDesired(load.desired, request.advertisers) : load.desired;
+  const shard = request.advertisers ? shardDesired(load.desired, request.advertisers) : load.desired;
+  const desired = request.scope ? scopeDesired(shard, request.scope.documents) : shard;
   const readsBefore = client.stats.reads;
   const live = await readLive(client, desired, {
     memberId: load.config.member_id,
     advertisers: request.advertisers,
     prune: load.config.prune,
     signal: request.signal,
+    ...(request.scope ? { scope: { documents: request.scope.documents } } : {}),
   });
   return {
     desired,
@@ -44,5 +48,6 @@ export async function readPlanInput(request: PlanRequest): Promise<PlanInput> {
     selection: request.selection,
     fullDesired: load.desired,
     advertisers: request.advertisers,
+    ...(request.scope ? { scope: request.scope } : {}),
   };
 }

@@ -1,6 +1,6 @@
 import type { Action, Plan } from '../plan/types.js';
 import { clip, codeSpan, escapeCell, escapeInline, fitMarkdown, type MarkdownSection } from './markdown-fit.js';
-import { formatPlanError, targetLabel } from './plan-text.js';
+import { formatPlanError, scopeLine, targetLabel } from './plan-text.js';
 import type { RenderOptions, Sink } from './types.js';
 import { describeChanges, liveLabel, requestLine } from './values.js';
 
@@ -32,6 +32,7 @@ export function renderPlanMarkdown(plan: Plan, sink: Sink, options: RenderOption
 function planMarkdown(plan: Plan, options: RenderOptions): string {
   const limit = options.maxLength ?? DEFAULT_MARKDOWN_LIMIT;
   const head = [headline(plan, options), '', contextLine(plan), ''];
+  if (plan.scope) head.push(`_${escapeInline(scopeLine(plan.scope))}_`, '');
   const note = (shown: number, total: number, omitted: string[]) =>
     `> **Truncated** to stay within GitHub's size limit: ${shown} of ${total} lines are shown.${omitted.length ? ` Not shown: ${omitted.map(escapeInline).join('; ')}.` : ''} Run \`xandr-sync plan\` locally, or download the saved plan, for the full list.`;
   if (plan.errors.length > 0) {

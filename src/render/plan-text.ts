@@ -27,7 +27,14 @@ export function renderPlanText(plan: Plan, out: Sink, options: RenderOptions): v
     const what = [deletes ? `DELETES ${deletes}` : '', deactivates ? `deactivates ${deactivates}` : ''].filter(Boolean).join(' and ');
     write(style.bold(style.red(`Prune ${what} object${plural(deletes + deactivates)} that no manifest describes (listed above). Review them before applying.`)));
   }
+  if (plan.scope) write(style.dim(scopeLine(plan.scope)));
   write(summaryLine(plan, style));
+}
+
+/** The one line that says a plan covers a change only (`--changed-since`). */
+export function scopeLine(scope: NonNullable<Plan['scope']>): string {
+  const n = scope.objects.length;
+  return `Scoped to the ${n} object${plural(n)} whose manifests changed since ${scope.changed_since} (${scope.commit.slice(0, 12)}); drift on other objects is the drift check's business (xandr-sync sync --mode detect).`;
 }
 
 function renderAction(action: Action, write: (line?: string) => void, style: Style): void {

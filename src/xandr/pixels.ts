@@ -1,7 +1,7 @@
 import type { XandrClient } from './client.js';
 import { isRecord } from './envelope.js';
 import { normalizePixel } from './normalize.js';
-import { readAll, readByIds, readOne, type ServiceShape } from './service.js';
+import { countAll, readAll, readByIds, readOne, type ServiceShape } from './service.js';
 import type { LivePixel } from './types.js';
 
 const pixelShape: ServiceShape<LivePixel> = { service: 'pixel', singular: 'pixel', plural: 'pixels', normalize: normalizePixel };
@@ -28,4 +28,9 @@ export function findPixelByCode(client: XandrClient, advertiserId: number, code:
     (p) => p.advertiser_id === advertiserId && p.code?.toLowerCase() === wanted,
     signal,
   );
+}
+
+/** How many pixels `listPixels` would return for the advertiser (one read). */
+export function countPixels(client: XandrClient, advertiserId: number, signal?: AbortSignal): Promise<number> {
+  return countAll(client, pixelShape, { advertiser_id: advertiserId }, signal);
 }

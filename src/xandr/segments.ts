@@ -1,6 +1,6 @@
 import type { XandrClient } from './client.js';
 import { normalizeSegment } from './normalize.js';
-import { readAll, readByIds, readOne, type ServiceShape } from './service.js';
+import { countAll, readAll, readByIds, readOne, type ServiceShape } from './service.js';
 import type { LiveSegment } from './types.js';
 
 const segmentShape: ServiceShape<LiveSegment> = { service: 'segment', singular: 'segment', plural: 'segments', normalize: normalizeSegment };
@@ -27,4 +27,9 @@ export function getSegments(client: XandrClient, ids: readonly number[], signal?
 export function findSegmentByCode(client: XandrClient, code: string, signal?: AbortSignal): Promise<LiveSegment | null> {
   const wanted = code.toLowerCase();
   return readOne(client, segmentShape, { code, include_shared: 0 }, (s) => s.code?.toLowerCase() === wanted, signal);
+}
+
+/** How many segments `listSegments` would return (one read). */
+export function countSegments(client: XandrClient, scope: SegmentScope = {}, signal?: AbortSignal): Promise<number> {
+  return countAll(client, segmentShape, { member_id: scope.memberId, advertiser_id: scope.advertiserId, include_shared: 0 }, signal);
 }

@@ -57,6 +57,18 @@ export async function readAll<T extends { id: number }>(client: XandrClient, sha
   return objects;
 }
 
+/**
+ * How many objects a listing would return, for one read (`num_elements=1`): what a listing costs in reads is
+ * then known, and a reader can choose between it and one lookup per object.
+ */
+export async function countAll<T extends { id: number }>(client: XandrClient, shape: ServiceShape<T>, query: Query, signal?: AbortSignal): Promise<number> {
+  client.expect(shape.service, 1);
+  const body = await client.call({ method: 'GET', service: shape.service, query: { ...query, start_element: 0, num_elements: 1 }, signal });
+  const count = toNumber(body.count);
+  if (count === null || count < 0) throw new XandrResponseError(`GET /${shape.service}: Xandr sent no count`, { service: shape.service, method: 'GET' });
+  return count;
+}
+
 /** The objects with these ids, 100 ids per call; ids that do not exist are simply absent. */
 export async function readByIds<T extends { id: number }>(
   client: XandrClient,

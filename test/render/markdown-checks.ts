@@ -69,6 +69,7 @@ export function plan(actions: Action[], overrides: Partial<Plan> = {}): Plan {
     target: { kind: 'xandr', api_url: 'https://api.appnexus.com', member_id: 958 },
     source: { paths: ['config'], git: { commit: '3f2c4b5a6d7e8f90', dirty: false } },
     options: { prune: 'none', allow_empty_prune: false, advertisers: null, selection: null },
+    scope: null,
     created_at: '2025-01-01T00:00:00.000Z',
     summary: {
       create: count('create'),

@@ -33,7 +33,7 @@ test('plan: a repository api_url that is not the operator\'s stops the run befor
     for (const args of [['plan'], ['plan', '--format', 'json'], ['apply', '--auto-approve']]) {
       const run = await runCli(args, { cwd: ws.dir, env });
       assert.is(run.code, 1, args.join(' '));
-      assert.match(run.stderr, /sets api_url http:\/\/127\.0\.0\.1:\d+, but this run sends credentials to https:\/\/api\.appnexus\.com/);
+      assert.match(run.stderr, /xandr-sync\.yaml:\d+:\d+: error untrusted-api-url api_url 'http:\/\/127\.0\.0\.1:\d+' differs from the API URL this run uses, 'https:\/\/api\.appnexus\.com'/);
       assert.not.ok((run.stdout + run.stderr).includes(CANARY));
     }
     assert.is(attacker.received.length, 0, 'the listener received nothing');
@@ -57,7 +57,7 @@ test('sync: a commit whose api_url points elsewhere fails the cycle; the listene
     git('commit', '-q', '-m', 'point the API elsewhere');
     const run = await runCli(['sync', '--once', '--repo', `file://${ws.dir}`, '--allow-file-url', '--cache', `${ws.dir}/.cache`], { cwd: ws.dir, env });
     assert.is(run.code, 1, run.stdout + run.stderr);
-    assert.match(run.stdout + run.stderr, /sets api_url/);
+    assert.match(run.stdout + run.stderr, /untrusted-api-url/);
     assert.is(attacker.received.length, 0);
     assert.not.ok((run.stdout + run.stderr).includes(CANARY));
   } finally {

@@ -7,7 +7,8 @@ import { parseRemoteUrl } from '../git/remote-url.js';
 import { styleFor } from '../render/style.js';
 import { cronProblem, startCron } from '../sync/cron.js';
 
-import { SyncJob } from '../sync/job.js';
+import { DEFAULT_FULL_EVERY_MS, SyncJob } from '../sync/job.js';
+import { fileSnapshots, memorySnapshots } from '../sync/snapshot-store.js';
 import { fileNotifyStore } from '../sync/notify-store.js';
 import { parseListenAddress, startStatusServer, type StatusServer } from '../sync/status-server.js';
 import type { CycleReport } from '../sync/types.js';
@@ -46,6 +47,9 @@ Options:
   --format text|json     the cycle log on stdout: text (default) or one JSON object per cycle
   --cache DIR            where the repository is cloned (default .xandr-sync/repos/<hash of URL>)
   --allow-file-url       accept file:// repository URLs (a repository on this machine)
+  --full-every DURATION  read Xandr in full at least this often (default 24h; e.g. 6h, 90m); between full
+                         reads a cycle lists only what was modified since the last read
+  --full                 read Xandr in full every cycle
   --max-changes N        refuse to apply a plan with more than N changes (the cycle fails)
   --max-deletes N        refuse to apply a plan that deletes or deactivates more than N
   --advertiser ID        sync only this advertiser's objects (repeatable; a shard)
@@ -79,6 +83,8 @@ export const syncCommand: Command = {
       'api-url': { type: 'string' },
       sandbox: { type: 'string' },
       'detailed-exitcode': { type: 'boolean' },
+      'full-every': { type: 'string' },
+      full: { type: 'boolean' },
     });
     if (positionals.length > 0) throw new UsageError(`sync takes no PATH (got '${positionals[0]}'); name the manifest directory with --path`);
 
@@ -118,6 +124,7 @@ export const syncCommand: Command = {
     const outStyle = styleFor(io.stdout, io.env);
     const log = (line: string) => io.stderr.write(`[${new Date(io.clock.now()).toISOString()}] ${line}\n`);
     const webhook = webhookTarget ? new Webhook(webhookTarget, (text) => redactor.redact(text)) : null;
+    const fullEveryMs = values['full-every'] === undefined ? DEFAULT_FULL_EVERY_MS : parseDuration('full-every', values['full-every']);
     const stateKey = createHash('sha256').update(JSON.stringify([mode, ref, path, advertisers, values['api-url'] ?? null])).digest('hex').slice(0, 12);
 
     const job = new SyncJob({
@@ -139,6 +146,12 @@ export const syncCommand: Command = {
       signal: io.stopSignal,
       webhook,
       notifyStore: webhook ? fileNotifyStore(`${cacheDir}.notify-${stateKey}.json`, log) : undefined,
+      // The long-lived job keeps its snapshot in memory; --once runs share one next to the repository cache.
+      reads: {
+        snapshots: once ? fileSnapshots(`${cacheDir}.snapshot-${stateKey}.json`, (value) => redactor.redactDeep(value), log) : memorySnapshots(),
+        fullEveryMs,
+        alwaysFull: values.full === true,
+      },
       onReport: (report) => writeReport(io, report, format, outStyle),
       log,
     });
@@ -194,6 +207,13 @@ async function runScheduled(
 
 function writeReport(io: CommandIO, report: CycleReport, format: 'text' | 'json', style: ReturnType<typeof styleFor>): void {
   render('cycle', format, report, io.stdout, { style });
+}
+
+/** `24h`, `90m`, `45s`, `1d`: a duration flag in milliseconds. */
+function parseDuration(flag: string, text: string): number {
+  const match = /^(\d+)(s|m|h|d)$/.exec(text.trim());
+  if (!match || Number(match[1]) === 0) throw new UsageError(`--${flag} must be a duration like 24h, 90m or 1d (got '${text}')`);
+  return Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
 }
 
 /** A directory inside the repository: relative, and not climbing out of it with '..'. */

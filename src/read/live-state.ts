@@ -23,7 +23,7 @@ import {
   type XandrClient,
 } from '../xandr/index.js';
 
-interface ReadOptions {
+export interface ReadOptions {
   /** From xandr-sync.yaml; checked against the logged-in user's member. */
   memberId?: number;
   /** A shard: read (and plan) only these advertisers' objects. */
@@ -104,9 +104,8 @@ export async function readLive(client: XandrClient, desired: Desired, options: R
   const pixels = pixelLists.flat();
   if (options.prune === 'delete') {
     // A second round, only when prune may delete pixels that line items still use: those line items.
-    const described = describedBy(desired);
-    const users = new Set(pixels.filter((p) => p.code && !described(p)).flatMap((p) => (p.line_items ?? []).map((li) => li.id)));
-    for (const li of await getLineItems(client, [...users].filter((id) => !lineItems.has(id)), signal)) lineItems.set(li.id, li);
+    const users = pruneUsers(desired, pixels).filter((id) => !lineItems.has(id));
+    for (const li of await getLineItems(client, users, signal)) lineItems.set(li.id, li);
   }
   return {
     memberId: member.id,
@@ -183,6 +182,12 @@ function dedupeById<T extends { id: number }>(objects: T[]): T[] {
   return [...new Map(objects.map((o) => [o.id, o])).values()];
 }
 
+/** The line items using pixels that no manifest describes: prune (delete) detaches them first, so it reads them. */
+export function pruneUsers(desired: Desired, pixels: readonly LivePixel[]): number[] {
+  const described = describedBy(desired);
+  return [...new Set(pixels.filter((p) => p.code && !described(p)).flatMap((p) => (p.line_items ?? []).map((li) => li.id)))];
+}
+
 /** Whether a manifest describes a pixel (by code or pinned id): then prune leaves it alone. */
 function describedBy(desired: Desired): (pixel: LivePixel) => boolean {
   const ids = new Set(desired.pixels.flatMap((m) => (m.id === undefined ? [] : [m.id])));
@@ -191,7 +196,7 @@ function describedBy(desired: Desired): (pixel: LivePixel) => boolean {
 }
 
 /** A few codes are cheaper looked up one by one; many are cheaper as one listing of the advertiser. */
-async function lineItemsByCode(client: XandrClient, advertiserId: number, codes: string[], signal?: AbortSignal): Promise<LiveLineItem[]> {
+export async function lineItemsByCode(client: XandrClient, advertiserId: number, codes: string[], signal?: AbortSignal): Promise<LiveLineItem[]> {
   if (codes.length <= 3) {
     const found = await Promise.all(codes.map((code) => findLineItemByCode(client, advertiserId, code, signal)));
     return found.filter((li): li is LiveLineItem => li !== null);

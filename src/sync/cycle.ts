@@ -9,7 +9,9 @@ import type { Checkout } from '../git/config-repo.js';
 import { loadManifests } from '../manifest/index.js';
 import type { LoadResult } from '../manifest/types.js';
 import { buildPlan, type Plan } from '../plan/index.js';
-import { readPlanInput } from '../read/plan-input.js';
+import type { LiveSnapshot } from '../read/incremental.js';
+import { readCycleInput } from '../read/plan-input.js';
+import type { SnapshotStore } from './snapshot-store.js';
 import { formatDiagnostic } from '../render/diagnostics.js';
 import type { ConnectionKeeper } from './connections.js';
 import type { CycleCalls, CycleFailure, CycleReport, CycleResult, CycleSource, CycleState, FailureStage, SyncConnection, SyncMode } from './types.js';
@@ -32,6 +34,10 @@ export interface CycleDeps {
   guards?: GuardLimits;
   /** Where this job sends credentials (null: the embedded sandbox); a commit's api_url must agree. */
   operatorApiUrl: string | null;
+  /** The live state of the last read, for incremental cycles. */
+  snapshots: SnapshotStore;
+  /** Why this cycle must read in full whatever the snapshot (the cadence, --full, a failed write), or null. */
+  fullReason: (snapshot: LiveSnapshot | null) => string | null;
   clock: Clock;
 }
 
@@ -54,7 +60,7 @@ class StageError extends Error {
 export async function runCycle(deps: CycleDeps, cycle: number, signal: AbortSignal): Promise<{ report: CycleReport; state: CycleState | null }> {
   const started = deps.clock.now();
   const source: CycleSource = { repo: deps.repoDisplay, ref: deps.ref };
-  const state: StepState = { plan: null, apply: null, fetchOk: null, loginOk: null, gathered: null, calls: { reads: 0, writes: 0, logins: 0, read_mode: null } };
+  const state: StepState = { plan: null, apply: null, fetchOk: null, loginOk: null, gathered: null, calls: { reads: 0, writes: 0, logins: 0, read_mode: null, full_read_reason: null } };
   let result: CycleResult;
   let failure: CycleFailure | null = null;
   try {
@@ -135,7 +141,8 @@ async function steps(deps: CycleDeps, signal: AbortSignal, source: CycleSource, 
 
   let plan: Plan;
   try {
-    const input = await readPlanInput({
+    const previous = deps.snapshots.load();
+    const { input, read } = await readCycleInput({
       load,
       client: connection.client,
       target: connection.target,
@@ -143,8 +150,12 @@ async function steps(deps: CycleDeps, signal: AbortSignal, source: CycleSource, 
       advertisers: deps.advertisers,
       signal,
       now: () => new Date(deps.clock.now()),
+      previous,
+      fullReason: deps.fullReason(previous),
     });
-    state.calls.read_mode = 'full';
+    deps.snapshots.save(read.snapshot);
+    state.calls.read_mode = read.mode;
+    state.calls.full_read_reason = read.reason;
     state.gathered = { desired: input.desired, live: input.live };
     plan = buildPlan(input);
   } catch (error) {

@@ -3,6 +3,8 @@ import { ConnectionKeeper } from './connections.js';
 import { runCycle, type CycleDeps } from './cycle.js';
 import { decideNotification, INITIAL_NOTIFY_STATE, type Notification, type NotifyState } from './notifications.js';
 import { SyncMetrics } from './sync-metrics.js';
+import type { LiveSnapshot } from '../read/incremental.js';
+import { memorySnapshots, type SnapshotStore } from './snapshot-store.js';
 import type { Connector, CycleReport, CycleState } from './types.js';
 
 /**
@@ -19,8 +21,21 @@ export interface NotifyStore {
   save(state: NotifyState): void;
 }
 
-interface SyncJobOptions {
-  cycle: Omit<CycleDeps, 'connections' | 'clock'>;
+/** How cycles read Xandr: incrementally against the last snapshot, with a full read on a cadence. */
+export interface ReadPolicy {
+  snapshots: SnapshotStore;
+  /** A full read at least this often (`--full-every`, default 24 h). */
+  fullEveryMs: number;
+  /** Every cycle reads in full (`--full`). */
+  alwaysFull?: boolean;
+}
+
+export const DEFAULT_FULL_EVERY_MS = 24 * 3600_000;
+
+export interface SyncJobOptions {
+  cycle: Omit<CycleDeps, 'connections' | 'clock' | 'snapshots' | 'fullReason'>;
+  /** Default: a snapshot in memory, a full read every 24 h. */
+  reads?: ReadPolicy;
   connector: Connector;
   /** Stops the job: the cycle in flight finishes its writes already sent and schedules no more. */
   signal: AbortSignal;
@@ -65,11 +80,14 @@ export class SyncJob {
   private loginOk: boolean | null = null;
   private lastCycle = 0;
   private readonly history: CycleReport[] = [];
+  private readonly reads: ReadPolicy;
+  private writeFailed = false;
   private latest: (CycleState & { report: CycleReport }) | null = null;
 
   constructor(private readonly options: SyncJobOptions) {
     this.clock = options.clock ?? systemClock;
     this.backoff = options.backoff ?? { baseMs: BACKOFF_BASE_MS, maxMs: BACKOFF_MAX_MS };
+    this.reads = options.reads ?? { snapshots: memorySnapshots(), fullEveryMs: DEFAULT_FULL_EVERY_MS };
     this.connections = new ConnectionKeeper(options.connector, (event) => this.metrics.recordClientEvent(event));
     this.notifyState = options.notifyStore?.load() ?? INITIAL_NOTIFY_STATE;
   }
@@ -112,12 +130,29 @@ export class SyncJob {
   }
 
   private async cycleAndReport(cycle: number): Promise<CycleReport> {
-    const { report, state } = await runCycle({ ...this.options.cycle, connections: this.connections, clock: this.clock }, cycle, this.options.signal);
+    const deps: CycleDeps = {
+      ...this.options.cycle,
+      connections: this.connections,
+      clock: this.clock,
+      snapshots: this.reads.snapshots,
+      fullReason: (snapshot) => this.fullReason(snapshot),
+    };
+    const { report, state } = await runCycle(deps, cycle, this.options.signal);
+    // A write that failed leaves Xandr in a state the snapshot may not know: the next cycle reads in full.
+    this.writeFailed = report.apply !== null && !report.apply.ok;
     this.history.unshift(report);
     if (this.history.length > HISTORY) this.history.pop();
     if (state) this.latest = { ...state, report };
     await this.finish(report);
     return report;
+  }
+
+  /** Why the coming cycle reads in full, or null when it may read only what moved. */
+  private fullReason(snapshot: LiveSnapshot | null): string | null {
+    if (this.reads.alwaysFull) return 'every cycle reads in full (--full)';
+    if (this.writeFailed) return "the last cycle's writes did not all succeed";
+    if (snapshot && this.clock.now() - snapshot.full_at >= this.reads.fullEveryMs) return `a full read is due every ${Math.round(this.reads.fullEveryMs / 3600_000)} h (--full-every)`;
+    return null;
   }
 
   /**

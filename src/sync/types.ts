@@ -64,6 +64,8 @@ export interface CycleCalls {
   logins: number;
   /** `full`: every object in scope was listed; `incremental`: only what moved since the last read. Null before reading. */
   read_mode: 'full' | 'incremental' | null;
+  /** Why the read was full (no snapshot yet, the cadence, a failed write, a filter Xandr ignored); null otherwise. */
+  full_read_reason: string | null;
 }
 
 /** What a cycle knew besides its report: the manifests and the live state it planned from (the dashboard shows them). */

@@ -8,7 +8,7 @@ export * from './segments.js';
 export * from './pixels.js';
 export * from './line-items.js';
 export * from './accounts.js';
-export { PAGE_SIZE } from './service.js';
+export { PAGE_SIZE, parseXandrTimestamp, xandrTimestamp } from './service.js';
 export { createObject, deleteObject, updateObject, type Write } from './writes.js';
 export { extractObjects, type XandrBody } from './envelope.js';
 export { toNumber } from './normalize.js';

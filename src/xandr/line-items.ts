@@ -1,6 +1,6 @@
 import type { XandrClient } from './client.js';
 import { normalizeLineItem } from './normalize.js';
-import { readAll, readByIds, readOne, type ServiceShape } from './service.js';
+import { readAll, readByIds, readOne, xandrTimestamp, type ServiceShape } from './service.js';
 import type { LiveLineItem } from './types.js';
 
 /** The line-item service's envelope keys are hyphenated too: `line-item` / `line-items` (xandr-api.md B.1). */
@@ -23,4 +23,9 @@ export function findLineItemByCode(client: XandrClient, advertiserId: number, co
     (li) => li.advertiser_id === advertiserId && li.code?.toLowerCase() === wanted,
     signal,
   );
+}
+
+/** Every line item of the member modified since `since` (one filtered listing, member-wide). */
+export function listLineItemsModifiedSince(client: XandrClient, since: number, signal?: AbortSignal): Promise<LiveLineItem[]> {
+  return readAll(client, lineItemShape, { min_last_modified: xandrTimestamp(since) }, signal);
 }

@@ -1,7 +1,7 @@
 import type { XandrClient } from './client.js';
 import { isRecord } from './envelope.js';
 import { normalizePixel } from './normalize.js';
-import { countAll, readAll, readByIds, readOne, type ServiceShape } from './service.js';
+import { countAll, readAll, readByIds, readOne, xandrTimestamp, type ServiceShape } from './service.js';
 import type { LivePixel } from './types.js';
 
 const pixelShape: ServiceShape<LivePixel> = { service: 'pixel', singular: 'pixel', plural: 'pixels', normalize: normalizePixel };
@@ -33,4 +33,12 @@ export function findPixelByCode(client: XandrClient, advertiserId: number, code:
 /** How many pixels `listPixels` would return for the advertiser (one read). */
 export function countPixels(client: XandrClient, advertiserId: number, signal?: AbortSignal): Promise<number> {
   return countAll(client, pixelShape, { advertiser_id: advertiserId }, signal);
+}
+
+/**
+ * Every pixel of the member modified since `since` (one filtered listing, member-wide: `GET /pixel` lists
+ * all pixels, conversion-pixel-service.md).
+ */
+export function listPixelsModifiedSince(client: XandrClient, since: number, signal?: AbortSignal): Promise<LivePixel[]> {
+  return readAll(client, pixelShape, { min_last_modified: xandrTimestamp(since) }, signal);
 }

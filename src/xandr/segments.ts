@@ -1,6 +1,6 @@
 import type { XandrClient } from './client.js';
 import { normalizeSegment } from './normalize.js';
-import { countAll, readAll, readByIds, readOne, type ServiceShape } from './service.js';
+import { countAll, readAll, readByIds, readOne, xandrTimestamp, type ServiceShape } from './service.js';
 import type { LiveSegment } from './types.js';
 
 const segmentShape: ServiceShape<LiveSegment> = { service: 'segment', singular: 'segment', plural: 'segments', normalize: normalizeSegment };
@@ -15,8 +15,9 @@ interface SegmentScope {
  * other members share with this one (xandr-api.md B.3): they are not ours to plan, and one with a code
  * like ours would be taken for it.
  */
-export function listSegments(client: XandrClient, scope: SegmentScope = {}, signal?: AbortSignal): Promise<LiveSegment[]> {
-  return readAll(client, segmentShape, { member_id: scope.memberId, advertiser_id: scope.advertiserId, include_shared: 0 }, signal);
+export function listSegments(client: XandrClient, scope: SegmentScope = {}, signal?: AbortSignal, since?: number): Promise<LiveSegment[]> {
+  const filter = since === undefined ? {} : { min_last_modified: xandrTimestamp(since) };
+  return readAll(client, segmentShape, { member_id: scope.memberId, advertiser_id: scope.advertiserId, include_shared: 0, ...filter }, signal);
 }
 
 export function getSegments(client: XandrClient, ids: readonly number[], signal?: AbortSignal): Promise<LiveSegment[]> {

@@ -58,6 +58,21 @@ export async function readAll<T extends { id: number }>(client: XandrClient, sha
 }
 
 /**
+ * Xandr's timestamp filters take `YYYY-MM-DD HH:MM:SS` in UTC (api-semantics.md, "Filter by min and max
+ * values"; the docs write the space as `+`, which a query string decodes to the same).
+ */
+export function xandrTimestamp(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** A timestamp Xandr sent (`last_modified`), in ms; null when it is not one. */
+export function parseXandrTimestamp(value: unknown): number | null {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}/.test(value)) return null;
+  const ms = Date.parse(`${value.slice(0, 19).replace(' ', 'T')}Z`);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/**
  * How many objects a listing would return, for one read (`num_elements=1`): what a listing costs in reads is
  * then known, and a reader can choose between it and one lookup per object.
  */

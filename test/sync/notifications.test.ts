@@ -47,7 +47,7 @@ const report = (result: CycleResult, actions: Action[] = [], mode: SyncMode = 'd
   failure: result === 'failed' ? { stage: 'fetch', message: failure ?? 'boom' } : null,
   fetch_ok: true,
   login_ok: true,
-  calls: { reads: 3, writes: 0, logins: 0, read_mode: 'full' },
+  calls: { reads: 3, writes: 0, logins: 0, read_mode: 'full', full_read_reason: null },
 });
 
 /** Runs reports through the rules and returns the events sent. */

@@ -1,4 +1,5 @@
 import { READ_SERVICES, totalReads, totalWrites } from './calls.js';
+import type { CostResult } from './cost.js';
 import type { Machine } from './machine.js';
 import type { BenchSettings, ScaleResult } from './measure.js';
 import type { Sample } from './stats.js';
@@ -60,6 +61,37 @@ export function checkTargets(r: ScaleResult): TargetCheck[] {
   ];
 }
 
+/** Issue 15's targets for what a run costs in Xandr's read budget: all counts, so all exact. */
+export function checkCostTargets(c: CostResult): TargetCheck[] {
+  const share = c.daily.after / c.daily.budget;
+  return [
+    { target: 'a scoped plan of a 3-document change: at most 10 reads, exactly those changes', measured: `${c.scopedPlan.reads} reads, ${c.scopedPlan.actions.length} actions`, met: c.scopedPlan.reads <= 10 && c.scopedPlan.actions.join() === c.scopedPlan.edited.join(), exact: true },
+    { target: 'a no-change incremental cycle: at most 5 reads', measured: `${c.quietCycle.reads} reads (${c.quietCycle.mode})`, met: c.quietCycle.reads <= 5 && c.quietCycle.mode === 'incremental', exact: true },
+    { target: 'an incremental cycle after console edits finds what a full read finds', measured: c.editedCycle.sameAsFull ? 'the same plan' : 'a different plan', met: c.editedCycle.sameAsFull, exact: true },
+    { target: 'with the filter ignored, a cycle reads in full and finds all drift', measured: `${c.ignoredFilter.mode} read, ${c.ignoredFilter.sameAsFull ? 'the same plan' : 'a different plan'}`, met: c.ignoredFilter.mode === 'full' && c.ignoredFilter.sameAsFull, exact: true },
+    { target: '10 CLI runs in a row: 1 login', measured: `${c.tenRunsLogins} login${c.tenRunsLogins === 1 ? '' : 's'}`, met: c.tenRunsLogins === 1, exact: true },
+    { target: 'a 5-minute drift schedule: under 2 % of the daily read budget', measured: pct(share), met: share < 0.02, exact: true },
+  ];
+}
+
+function renderCost(c: CostResult): string {
+  const perDay = (24 * 60) / 5;
+  return [
+    '| run | reads | logins | wall time |',
+    '|---|---:|---:|---:|',
+    `| (a) plan of everything (${int(c.fullPlan.actions)} changes) | ${int(c.fullPlan.reads)} | ${c.fullPlan.logins} | ${seconds(c.fullPlan.ms)} |`,
+    `| (b) \`plan --changed-since\` a 3-document change (${c.scopedPlan.actions.length} changes) | ${int(c.scopedPlan.reads)} | ${c.scopedPlan.logins} | ${seconds(c.scopedPlan.ms)} |`,
+    `| (c) drift cycle, nothing new (${c.quietCycle.mode}) | ${int(c.quietCycle.reads)} | 0 | ${seconds(c.quietCycle.ms)} |`,
+    `| (d) drift cycle after 20 console edits (${int(c.editedCycle.actions)} changes, ${c.editedCycle.sameAsFull ? 'same as a full read' : '**not** the full read\'s'}) | ${int(c.editedCycle.reads)} | 0 | ${seconds(c.editedCycle.ms)} |`,
+    `| 10 \`plan\` runs in a row, token cache on | | ${c.tenRunsLogins} | |`,
+    '',
+    '| a drift check every 5 minutes | reads a day | share of the member\'s 144,000 |',
+    '|---|---:|---:|',
+    `| before: every cycle reads everything (${perDay} x ${int(c.fullPlan.reads)}) | ${int(c.daily.before)} | ${pct(c.daily.before / c.daily.budget)} |`,
+    `| after: incremental cycles, one full read a day (${perDay - 1} x ${c.quietCycle.reads} + ${int(c.fullPlan.reads)}) | ${int(c.daily.after)} | ${pct(c.daily.after / c.daily.budget)} |`,
+  ].join('\n');
+}
+
 /** Marginal cost per 1,000 objects between two sizes: equal along the sweep when cost grows linearly. */
 function marginal(a: ScaleResult, b: ScaleResult, value: (r: ScaleResult) => number): number {
   return ((value(b) - value(a)) / (b.objects - a.objects)) * 1000;
@@ -67,6 +99,7 @@ function marginal(a: ScaleResult, b: ScaleResult, value: (r: ScaleResult) => num
 
 export function renderReport(
   results: ScaleResult[],
+  cost: CostResult,
   settings: Omit<BenchSettings, 'factors' | 'base' | 'log'> & { size: string },
   machine: Machine,
   end: { load: number; seconds: number; probe: [number, number] },
@@ -114,7 +147,7 @@ export function renderReport(
     linear.push(mrow('apply elapsed', (r) => r.apply.elapsedMs, (n) => `${Math.round(n)} ms`));
   }
 
-  const checks = checkTargets(first);
+  const checks = [...checkTargets(first), ...checkCostTargets(cost)];
   const targetLines = ['| target (1x) | measured | |', '|---|---|---|', ...checks.map((c) => `| ${c.target} | ${c.measured} | ${c.met ? 'met' : '**MISSED**'} |`)];
 
   return [
@@ -129,6 +162,12 @@ export function renderReport(
     '## Targets',
     '',
     targetLines.join('\n'),
+    '',
+    '## What a run costs in the read budget (1x)',
+    '',
+    `Xandr allows a member about 100 reads a minute, shared with every trader's console, so reads are the scarce resource. Measured side by side in one run (\`bench/cost.ts\`) on the ${int(cost.objects)}-object workload, in process, against a sandbox whose clock the run moves forward (five minutes between drift cycles pass at once). Wall times here are the CLI's or the read's own, without Node's start.`,
+    '',
+    renderCost(cost),
     '',
     '## 1x, 2x and 4x',
     '',

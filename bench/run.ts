@@ -9,8 +9,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { cpuProbeMs, describeMachine } from './machine.js';
+import { measureCost } from './cost.js';
 import { measureSizes } from './measure.js';
-import { checkTargets, renderReport } from './report.js';
+import { checkCostTargets, checkTargets, renderReport } from './report.js';
 import { REPO } from './run-cli.js';
 import { DEFAULT_SHAPE, SMALL_SHAPE } from './workload.js';
 
@@ -81,8 +82,9 @@ const log = (line: string) => process.stderr.write(`[${((Date.now() - started) /
 log(`${machine.cpu}, ${machine.cores} cores, Node ${machine.node}; load average ${machine.load}; CPU probe ${probeAtStart} ms`);
 
 const results = await measureSizes({ ...settings, factors: scales, base, log });
+const cost = await measureCost(base, settings.seed, log);
 
-const report = renderReport(results, settings, machine, {
+const report = renderReport(results, cost, settings, machine, {
   load: describeMachine().load,
   seconds: (Date.now() - started) / 1000,
   probe: [probeAtStart, cpuProbeMs()],
@@ -95,6 +97,6 @@ if (out) {
 log(`done in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 
 // Counts are exact, so a miss there is a regression; times and memory only warn (see the header comment).
-const missed = checkTargets(results[0]!).filter((c) => !c.met);
+const missed = [...checkTargets(results[0]!), ...checkCostTargets(cost)].filter((c) => !c.met);
 for (const miss of missed) log(`target missed: ${miss.target}: ${miss.measured}`);
 process.exitCode = missed.some((m) => m.exact) ? 1 : 0;

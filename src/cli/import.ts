@@ -78,7 +78,7 @@ export const importCommand: Command = {
     }
 
     const targets = new Set<string>();
-    for (const id of advertisers) for (const name of ['segments', 'pixels', 'line-items']) targets.add(join(out, `advertiser-${id}`, `${name}.yaml`));
+    for (const id of advertisers) for (const name of ['segments', 'pixels', 'line-items', 'targeting']) targets.add(join(out, `advertiser-${id}`, `${name}.yaml`));
     if (values.member) targets.add(join(out, 'member', 'segments.yaml'));
     const isTarget = (file: string) => targets.has(resolve(io.cwd, file));
     const result = buildImport({
@@ -147,7 +147,8 @@ function writeIfChanged(file: string, text: string): string {
 
 function describeFile(file: ImportedFile): string {
   const noun = { Segment: 'segment', ConversionPixel: 'conversion pixel', LineItemPixels: "line item's pixels", LineItemSegments: "line item's segments" }[file.kind];
-  const plural = file.kind === 'LineItemPixels' ? (file.objects === 1 ? noun : "line items' pixels") : `${noun}${file.objects === 1 ? '' : 's'}`;
+  const plural =
+    file.kind === 'LineItemPixels' ? (file.objects === 1 ? noun : "line items' pixels") : file.kind === 'LineItemSegments' ? (file.objects === 1 ? noun : "line items' segments") : `${noun}${file.objects === 1 ? '' : 's'}`;
   return `(${file.objects} ${plural}${file.adopts ? `, ${file.adopts} to adopt` : ''})`;
 }
 

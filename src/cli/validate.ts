@@ -34,6 +34,7 @@ export const validateCommand: Command = {
       segments: desired.segments.length,
       pixels: desired.pixels.length,
       bindings: desired.bindings.length,
+      targeting: desired.targeting.length,
     };
     render('diagnostics', format, { diagnostics, summary, root: result.root }, io.stdout, { style: styleFor(io.stdout, io.env) });
     return diagnostics.some((d) => d.severity === 'error') ? EXIT_ERROR : EXIT_OK;

@@ -2,7 +2,7 @@ import { emitManifestFile, schemaModeline, type EmittedDocument } from '../manif
 import { validators } from '../manifest/schemas.js';
 import type { Desired, Kind } from '../manifest/types.js';
 import { revenueRefusal } from '../plan/index.js';
-import type { LiveLineItem, LivePixel, LiveSegment } from '../xandr/index.js';
+import type { LiveLineItem, LivePixel, LiveProfile, LiveProfileSegment, LiveSegment } from '../xandr/index.js';
 import type { Account } from '../read/account.js';
 
 /**
@@ -10,7 +10,8 @@ import type { Account } from '../read/account.js';
  * the account and the existing files and writes what this returns.
  *
  * - One file per kind and advertiser: `advertiser-<id>/segments.yaml`, `.../pixels.yaml`,
- *   `.../line-items.yaml`; member-level segments in `member/segments.yaml`. Documents in id order, each
+ *   `.../line-items.yaml` (pixels), `.../targeting.yaml` (segment targeting); member-level segments in
+ *   `member/segments.yaml`. Documents in id order, each
  *   under a comment naming the live object.
  * - Only fields that carry information: no server-filled or read-only fields, and no field whose value is
  *   Xandr's default (a field a manifest leaves out is not compared, so the next plan stays empty). `state`
@@ -74,7 +75,8 @@ export function buildImport(input: ImportInput): ImportResult {
   // Segments: names unique in the repository, codes unique in the member.
   const segmentOwners = new Map<string, number>();
   for (const s of account.segments) if (s.code) segmentOwners.set(s.code.toLowerCase(), s.id);
-  const otherSegmentNames = new Set(others.segments.map((m) => m.name.toLowerCase()));
+  // A code in another manifest's previous_names is that manifest's object, about to be renamed.
+  const otherSegmentNames = new Set(others.segments.flatMap((m) => [m.name, ...m.previousNames].map((n) => n.toLowerCase())));
   const otherSegmentPins = new Set(others.segments.flatMap((m) => (m.id === undefined ? [] : [m.id])));
   const segments = byId(account.segments).filter((s) => (s.advertiser_id === null ? scope.member : advertisers.has(s.advertiser_id)));
   const freshSegments = segments.filter((s) => {
@@ -98,10 +100,13 @@ export function buildImport(input: ImportInput): ImportResult {
     if (!segmentNames.has(s.id)) continue;
     groups.find((g) => g.advertiserId === s.advertiser_id)?.segments.push(s);
   }
+  // Targeting names a segment by name only when its document is written (or another file has one).
+  const segmentNameById = new Map<number, string>();
   for (const group of groups) {
     const path = group.advertiserId === null ? 'member/segments.yaml' : `advertiser-${group.advertiserId}/segments.yaml`;
     const docs = group.segments.flatMap((s) => {
       const doc = segmentDocument(s, segmentNames.get(s.id)!, s.code === null || segmentPins.has(s.id), skipped);
+      if (doc) segmentNameById.set(s.id, segmentNames.get(s.id)!);
       return doc ? [{ doc, adopt: s.code === null }] : [];
     });
     const title = group.advertiserId === null ? 'Member-level segments' : `Segments of ${group.label}`;
@@ -116,7 +121,7 @@ export function buildImport(input: ImportInput): ImportResult {
     const mine = byId(account.pixels.filter((p) => p.advertiser_id === id));
     for (const p of mine) if (p.code) owners.set(p.code.toLowerCase(), p.id);
     const otherManifests = others.pixels.filter((m) => m.spec.advertiser_id === id);
-    const otherNames = new Map(otherManifests.map((m) => [m.name.toLowerCase(), m.name]));
+    const otherNames = new Map(otherManifests.flatMap((m) => [m.name, ...m.previousNames].map((n) => [n.toLowerCase(), m.name] as const)));
     const otherPins = new Map(otherManifests.flatMap((m) => (m.id === undefined ? [] : [[m.id, m.name] as const])));
     const fresh = mine.filter((p) => {
       const describedAs = otherPins.get(p.id) ?? (p.code === null ? undefined : otherNames.get(p.code.toLowerCase()));
@@ -171,11 +176,73 @@ export function buildImport(input: ImportInput): ImportResult {
   }
   const pixelAdvertiser = new Map(account.pixels.map((p) => [p.id, p.advertiser_id]));
   for (const advertiser of account.advertisers) {
-    const mine = lineItems.filter((li) => li.advertiser_id === advertiser.id);
+    const mine = lineItems.filter((li) => li.advertiser_id === advertiser.id && (li.pixels?.length ?? 0) > 0);
     const docs = mine.map((li) => ({ doc: bindingDocument(li, names.get(li.id)!, pixelNameById, pixelAdvertiser), adopt: false }));
     addFile(result, input, `advertiser-${advertiser.id}/line-items.yaml`, 'LineItemPixels', advertiser.id, `Line-item pixels of ${labelOf(advertiser)}`, docs);
   }
+
+  // Segment targeting: one LineItemSegments per line item whose profile targets segments, named like its
+  // pixels' document (another kind, so the same name is another address).
+  const otherSegmentByName = new Map(others.segments.flatMap((m) => [m.name, ...m.previousNames].map((n) => [n.toLowerCase(), m] as const)));
+  const otherSegmentByPin = new Map(others.segments.flatMap((m) => (m.id === undefined ? [] : [[m.id, m] as const])));
+  for (const s of account.segments) {
+    const manifest = otherSegmentByPin.get(s.id) ?? (s.code ? otherSegmentByName.get(s.code.toLowerCase()) : undefined);
+    if (manifest) segmentNameById.set(s.id, manifest.name);
+  }
+  const segmentAdvertiser = new Map(account.segments.map((s) => [s.id, s.advertiser_id]));
+  const otherTargeted = new Set(others.targeting.flatMap((m) => (m.spec.line_item_id === undefined ? [] : [m.spec.line_item_id])));
+  const otherTargetedCodes = new Set(others.targeting.flatMap((m) => (m.spec.line_item_code === undefined ? [] : [`${m.spec.advertiser_id}/${m.spec.line_item_code.toLowerCase()}`])));
+  const previousTargeting = new Map(previous.targeting.flatMap((m) => (m.spec.line_item_id === undefined ? [] : [[m.spec.line_item_id, m.name] as const])));
+  const targetingNames = new Set(others.targeting.map((m) => m.name.toLowerCase()));
+  const profileById = new Map(account.profiles.map((p) => [p.id, p]));
+  for (const advertiser of account.advertisers) {
+    const docs: { doc: EmittedDocument; adopt: boolean }[] = [];
+    for (const li of lineItems.filter((l) => l.advertiser_id === advertiser.id)) {
+      const profile = typeof li.profile_id === 'number' ? profileById.get(li.profile_id) : undefined;
+      if (!profile) continue;
+      if (otherTargeted.has(li.id) || (li.code !== null && otherTargetedCodes.has(`${li.advertiser_id}/${li.code.toLowerCase()}`))) {
+        result.alreadyDescribed++;
+        continue;
+      }
+      const kept = previousTargeting.get(li.id);
+      const name = kept !== undefined && !targetingNames.has(kept.toLowerCase()) ? kept : unique(`line-item-${li.id}`, (n) => targetingNames.has(n));
+      targetingNames.add(name.toLowerCase());
+      const usable = (id: number) => {
+        const owner = segmentAdvertiser.get(id);
+        return owner === null || owner === li.advertiser_id;
+      };
+      docs.push({ doc: targetingDocument(li, profile, name, (id) => (usable(id) ? segmentNameById.get(id) : undefined)), adopt: false });
+    }
+    addFile(result, input, `advertiser-${advertiser.id}/targeting.yaml`, 'LineItemSegments', advertiser.id, `Line-item segment targeting of ${labelOf(advertiser)}`, docs);
+  }
   return result;
+}
+
+/**
+ * A line item's profile targeting as a LineItemSegments document: segments the repository describes by
+ * name, the others by id; Xandr's defaults (action include, start 0, expiry -1) left out. A profile in
+ * the flat form becomes one group, which the next plan converts (as the console does).
+ */
+function targetingDocument(li: LiveLineItem, profile: LiveProfile, name: string, segmentName: (id: number) => string | undefined): EmittedDocument {
+  const entry = (s: LiveProfileSegment): Spec => {
+    const out: Spec = {};
+    const known = segmentName(s.id);
+    if (known !== undefined) out.segment = known;
+    else out.segment_id = s.id;
+    if (s.action === 'exclude') out.action = 'exclude';
+    if (s.start_minutes !== null && s.start_minutes !== 0) out.start_minutes = s.start_minutes;
+    if (s.expire_minutes !== null && s.expire_minutes !== -1) out.expire_minutes = s.expire_minutes;
+    return out;
+  };
+  const flat = profile.segment_targets ?? [];
+  const groups =
+    (profile.segment_group_targets ?? []).filter((g) => g.segments.length > 0).map((g) => ({ boolean_operator: g.boolean_operator ?? 'or', segments: g.segments.map(entry) }));
+  const operator = profile.segment_boolean_operator ?? 'and';
+  const spec: Spec = { advertiser_id: li.advertiser_id, line_item_id: li.id, segment_boolean_operator: groups.length ? operator : 'and' };
+  spec.groups = groups.length ? groups : [{ boolean_operator: operator, segments: flat.map(entry) }];
+  const comments = [`line item ${li.id}${li.name ? `: ${li.name}` : ''}, profile ${profile.id}`];
+  if (!groups.length && flat.length) comments.push('its profile uses the flat segment_targets: the next plan converts them to this group, as the console does');
+  return { comments, value: { apiVersion: API_VERSION, kind: 'LineItemSegments', metadata: { name }, spec } };
 }
 
 function labelOf(advertiser: { id: number; name: string | null }): string {

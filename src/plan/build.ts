@@ -5,6 +5,7 @@ import { planPixels } from './plan-pixels.js';
 import { findPruneCandidates, planPrune, pruneWarnings } from './prune.js';
 import type { Draft } from './coded-object.js';
 import { planSegments } from './plan-segments.js';
+import { planTargeting } from './plan-targeting.js';
 import { scopeDrafts, scopeObjects, type PlanScope } from './change-scope.js';
 import { selectActions, type Selection } from './select.js';
 import { sequence } from './sequence.js';
@@ -40,7 +41,7 @@ export function buildPlan(input: PlanInput): Plan {
   const ctx = createContext(input.desired, input.live, input.config);
   // Prune is decided first: the bindings planned next must already leave out the pixels it deletes.
   const pruning = findPruneCandidates(ctx, input.fullDesired ?? input.desired);
-  const parts = [planSegments(ctx), planPixels(ctx), planBindings(ctx)];
+  const parts = [planSegments(ctx), planPixels(ctx), planBindings(ctx), planTargeting(ctx)];
   const planned = parts.flatMap((p) => p.drafts);
   const unchanged = parts.reduce((n, p) => n + p.unchanged, 0);
   const all = [...planned, ...planPrune(ctx, pruning, planned)];
@@ -82,7 +83,7 @@ export function buildPlan(input: PlanInput): Plan {
 }
 
 function summarize(actions: Action[], unchanged: number, reads: number): Summary {
-  const summary: Summary = { create: 0, update: 0, delete: 0, adopt: 0, deactivate: 0, unchanged, reads, writes: actions.length };
+  const summary: Summary = { create: 0, update: 0, delete: 0, adopt: 0, rename: 0, deactivate: 0, unchanged, reads, writes: actions.length };
   for (const action of actions) summary[action.action]++;
   return summary;
 }

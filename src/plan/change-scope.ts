@@ -68,7 +68,8 @@ export function scopeDesired(full: Desired, documents: readonly ScopeDocument[])
 
 /** The key of a draft's object: from its manifest's address, or a prune action's `Kind/<code>`. */
 function draftKey(draft: Draft): string {
-  const [kind, ...rest] = draft.address.split('/');
+  // A step of a manifest's change (`LineItemSegments/x#profile_id`) belongs to the manifest's object.
+  const [kind, ...rest] = draft.address.replace(/#.*$/, '').split('/');
   const name = rest.at(-1) ?? '';
   if (kind !== 'ConversionPixel') return scopeKey(kind as Kind, name, null);
   const advertiser = rest.length > 1 ? Number(rest[0]) : Number(draft.request.query.advertiser_id);

@@ -54,15 +54,20 @@ export function updateDraft(
     const field = change.path.split('/')[1]!;
     body[field] = fields[field]!;
   }
+  const renamed = code !== null && live.code !== null && live.code.toLowerCase() !== manifest.name.toLowerCase();
+  const warnings = warn(projected, fields);
+  if (renamed) {
+    warnings.unshift(`renames ${kind.key} ${live.id} from code '${live.code}' to '${manifest.name}' (metadata.previous_names): the same object, so its users, line items and targeting stay`);
+  }
   return {
     address: manifest.address,
     kind: kind.kind,
-    action: code && !live.code ? 'adopt' : 'update',
+    action: code && !live.code ? 'adopt' : renamed ? 'rename' : 'update',
     request: { method: 'PUT', path: kind.path, query, body: { [kind.key]: body } },
     changes: code ? [code as Change, ...changes] : changes,
     depends_on: [],
     live: { id: live.id, code: live.code, ...projected },
-    warnings: warn(projected, fields),
+    warnings,
     id: live.id,
     source: manifest.source,
   };

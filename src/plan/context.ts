@@ -1,5 +1,5 @@
-import type { Desired, Manifest, PixelManifest, ProjectConfig } from '../manifest/types.js';
-import type { LiveAdvertiser, LiveLineItem, LivePixel, LiveSegment } from '../xandr/types.js';
+import type { BindingManifest, Desired, Manifest, PixelManifest, ProjectConfig, SegmentManifest, TargetingManifest } from '../manifest/types.js';
+import type { LiveAdvertiser, LiveLineItem, LivePixel, LiveProfile, LiveSegment } from '../xandr/types.js';
 import type { PlanErrorCode } from './plan-codes.js';
 import type { LiveState, PlanError, Ref } from './types.js';
 
@@ -24,6 +24,25 @@ export interface PlanContext {
   pixelIds: Map<PixelManifest, number | Ref>;
   /** Pixels that prune deletes: bindings detach them (filled by prune.ts before bindings are planned). */
   prunedPixels: Set<number>;
+  /** Lower-case name -> the Segment manifest: targeting resolves `segment:` names here. */
+  desiredSegmentByName: Map<string, SegmentManifest>;
+  /** The id each desired segment has, or will have after apply (a Ref). Filled by the segment planner. */
+  segmentIds: Map<SegmentManifest, number | Ref>;
+  profileById: Map<number, LiveProfile>;
+  /** Segments a targeting may name by id: the listed ones and those read by id for it. */
+  targetableSegmentById: Map<number, LiveSegment>;
+  /** What each targeted profile holds before and after the plan (filled by the targeting planner, read by prune). */
+  targetingOutcomes: TargetingOutcome[];
+}
+
+/** The segment ids a managed line item's profile targets now and once the plan is applied. */
+export interface TargetingOutcome {
+  /** The action that changes the targeting; null when it stays as it is. */
+  address: string | null;
+  manifest: TargetingManifest;
+  lineItemId: number;
+  before: Set<number>;
+  after: Set<number>;
 }
 
 export function createContext(desired: Desired, live: LiveState, config: ProjectConfig): PlanContext {
@@ -51,6 +70,11 @@ export function createContext(desired: Desired, live: LiveState, config: Project
     advertiserById: new Map(live.advertisers.map((a) => [a.id, a])),
     pixelIds: new Map(),
     prunedPixels: new Set(),
+    desiredSegmentByName: new Map(desired.segments.map((s) => [s.name.toLowerCase(), s])),
+    segmentIds: new Map(),
+    profileById: new Map(live.profiles.map((p) => [p.id, p])),
+    targetableSegmentById: new Map([...live.referencedSegments, ...live.segments].map((s) => [s.id, s])),
+    targetingOutcomes: [],
   };
 }
 
@@ -74,6 +98,28 @@ export function checkAdvertiser(ctx: PlanContext, manifest: Manifest, advertiser
   if (ctx.advertiserById.has(advertiserId)) return true;
   fail(ctx, manifest, 'unknown-advertiser', `advertiser ${advertiserId} does not exist in member ${ctx.live.memberId} (or this user cannot see it)`, '/advertiser_id');
   return false;
+}
+
+/** The live line item a LineItemPixels or LineItemSegments manifest names, by id or code; an error when there is none. */
+export function findBoundLineItem(ctx: PlanContext, manifest: BindingManifest | TargetingManifest): LiveLineItem | undefined {
+  const { advertiser_id: advertiserId, line_item_id: id, line_item_code: code } = manifest.spec;
+  const lineItem = id !== undefined ? ctx.lineItemById.get(id) : code !== undefined ? ctx.lineItemByCode.get(pixelKey(advertiserId, code)) : undefined;
+  if (!lineItem) {
+    const what = id !== undefined ? `line item ${id}` : `line item with code '${code}'`;
+    fail(
+      ctx,
+      manifest,
+      'unknown-line-item',
+      `${what} does not exist in advertiser ${advertiserId}; line items are created by traders, xandr-sync manages only their pixels and segment targeting`,
+      id !== undefined ? '/line_item_id' : '/line_item_code',
+    );
+    return undefined;
+  }
+  if (lineItem.advertiser_id !== advertiserId) {
+    fail(ctx, manifest, 'advertiser-mismatch', `line item ${lineItem.id} belongs to advertiser ${lineItem.advertiser_id}, not ${advertiserId}`, '/advertiser_id');
+    return undefined;
+  }
+  return lineItem;
 }
 
 export function isRef(value: unknown): value is Ref {

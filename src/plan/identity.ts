@@ -13,8 +13,17 @@ export function matchLive<T extends { id: number; code: string | null }>(
   byId: Map<number, T>,
   byCode: T | undefined,
   what: string,
+  byPreviousName: (name: string) => T | undefined = () => undefined,
 ): T | null | undefined {
-  if (manifest.id === undefined) return byCode ?? null;
+  if (manifest.id === undefined) {
+    if (byCode) return byCode;
+    // metadata.previous_names: the object under an old code is this one, renamed (one PUT, not create + orphan).
+    for (const name of manifest.previousNames) {
+      const found = byPreviousName(name);
+      if (found) return found;
+    }
+    return null;
+  }
   const pinned = byId.get(manifest.id);
   if (!pinned) {
     fail(ctx, manifest, 'unknown-id', `metadata.id ${manifest.id}: there is no ${what} with this id to adopt`, '/metadata/id');

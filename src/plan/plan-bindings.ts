@@ -1,7 +1,7 @@
 import type { BindingManifest, BindingPixel } from '../manifest/types.js';
 import type { LiveLineItem, LiveLineItemPixel } from '../xandr/types.js';
 import { sameValue } from './compare.js';
-import { checkAdvertiser, fail, isRef, pixelKey, type PlanContext } from './context.js';
+import { checkAdvertiser, fail, findBoundLineItem, isRef, pixelKey, type PlanContext } from './context.js';
 import type { Draft } from './coded-object.js';
 import type { Change, Json, PlannedRequest, Ref } from './types.js';
 
@@ -33,26 +33,6 @@ export function planBindings(ctx: PlanContext): { drafts: Draft[]; unchanged: nu
   return { drafts, unchanged };
 }
 
-function findLineItem(ctx: PlanContext, manifest: BindingManifest): LiveLineItem | undefined {
-  const { advertiser_id: advertiserId, line_item_id: id, line_item_code: code } = manifest.spec;
-  const lineItem =
-    id !== undefined
-      ? ctx.lineItemById.get(id)
-      : code !== undefined
-        ? ctx.lineItemByCode.get(pixelKey(advertiserId, code))
-        : undefined;
-  if (!lineItem) {
-    const what = id !== undefined ? `line item ${id}` : `line item with code '${code}'`;
-    fail(ctx, manifest, 'unknown-line-item', `${what} does not exist in advertiser ${advertiserId}; line items are created by traders, xandr-sync only manages their pixels`, id !== undefined ? '/line_item_id' : '/line_item_code');
-    return undefined;
-  }
-  if (lineItem.advertiser_id !== advertiserId) {
-    fail(ctx, manifest, 'advertiser-mismatch', `line item ${lineItem.id} belongs to advertiser ${lineItem.advertiser_id}, not ${advertiserId}`, '/advertiser_id');
-    return undefined;
-  }
-  return lineItem;
-}
-
 /** Why Xandr would refuse pixel revenue on this line item, or null when it accepts it. */
 export function revenueRefusal(lineItem: LiveLineItem): string | null {
   if (lineItem.line_item_type === 'standard_v2') {
@@ -67,7 +47,7 @@ export function revenueRefusal(lineItem: LiveLineItem): string | null {
 function planBinding(ctx: PlanContext, manifest: BindingManifest): Draft | 'unchanged' | null {
   const spec = manifest.spec;
   if (!checkAdvertiser(ctx, manifest, spec.advertiser_id)) return null;
-  const lineItem = findLineItem(ctx, manifest);
+  const lineItem = findBoundLineItem(ctx, manifest);
   if (!lineItem) return null;
   const errorsBefore = ctx.errors.length;
   const refusal = revenueRefusal(lineItem);

@@ -15,9 +15,17 @@ export const PLAN_ERROR_CODES = [
   'duplicate-pixel',
   'revenue-not-allowed',
   'too-many-pixels',
+  // segment targeting (LineItemSegments)
+  'unknown-profile',
+  'archived-profile',
+  'unknown-segment-id',
+  'segment-advertiser-mismatch',
+  'duplicate-segment',
+  'too-many-segments',
   // prune
   'empty-prune',
   'unread-line-item',
+  'segment-still-targeted',
   // the plan as a whole
   'dependency-cycle',
   'excluded-dependency',

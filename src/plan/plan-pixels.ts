@@ -13,7 +13,7 @@ export function planPixels(ctx: PlanContext): { drafts: Draft[]; unchanged: numb
     const advertiserId = manifest.spec.advertiser_id;
     if (!checkAdvertiser(ctx, manifest, advertiserId)) continue;
     const byCode = ctx.pixelByCode.get(pixelKey(advertiserId, manifest.name));
-    const live = matchLive(ctx, manifest, ctx.pixelById, byCode, 'pixel');
+    const live = matchLive(ctx, manifest, ctx.pixelById, byCode, 'pixel', (name) => ctx.pixelByCode.get(pixelKey(advertiserId, name)));
     if (live === undefined) continue;
     if (live !== null && live.advertiser_id !== advertiserId) {
       ctx.errors.push({

@@ -11,8 +11,9 @@ export function planSegments(ctx: PlanContext): { drafts: Draft[]; unchanged: nu
   for (const manifest of ctx.desired.segments) {
     const advertiserId = manifest.spec.advertiser_id;
     if (!checkAdvertiser(ctx, manifest, advertiserId)) continue;
-    const live = matchLive(ctx, manifest, ctx.segmentById, ctx.segmentByCode.get(manifest.name.toLowerCase()), 'segment');
+    const live = matchLive(ctx, manifest, ctx.segmentById, ctx.segmentByCode.get(manifest.name.toLowerCase()), 'segment', (name) => ctx.segmentByCode.get(name.toLowerCase()));
     if (live === undefined) continue;
+    ctx.segmentIds.set(manifest, live === null ? { ref: manifest.address } : live.id);
     if (live === null) {
       // The scope goes in the query string: an advertiser's segment, or a member-level one.
       const query: Record<string, number> = typeof advertiserId === 'number' ? { advertiser_id: advertiserId } : { member_id: ctx.live.memberId };

@@ -57,7 +57,7 @@ export function findPruneCandidates(ctx: PlanContext, everything: Desired = ctx.
   const none: PruneCandidates = { mode, segments: [], pixels: [] };
   if (mode === 'none') return none;
   const { live, config } = ctx;
-  if (everything.segments.length + everything.pixels.length + everything.bindings.length === 0 && !config.allow_empty_prune) {
+  if (everything.segments.length + everything.pixels.length + everything.bindings.length + everything.targeting.length === 0 && !config.allow_empty_prune) {
     ctx.errors.push({
       code: 'empty-prune',
       message: `prune is '${mode}' but the manifests describe no object at all: an empty branch or a manifests glob that matches nothing looks like this, so nothing is pruned. Pass --allow-empty-prune (or set allow_empty_prune: true) if emptying is what you want`,
@@ -66,9 +66,10 @@ export function findPruneCandidates(ctx: PlanContext, everything: Desired = ctx.
   }
   const scope = pruneScope(ctx, everything);
   const protect = config.protect ?? [];
-  const segmentNames = new Set(everything.segments.map((s) => s.name.toLowerCase()));
+  // A code in metadata.previous_names is the same object, about to be renamed: never prune it.
+  const segmentNames = new Set(everything.segments.flatMap((s) => [s.name, ...s.previousNames].map((n) => n.toLowerCase())));
   const segmentPins = new Set(everything.segments.flatMap((s) => (s.id === undefined ? [] : [s.id])));
-  const pixelNames = new Set(everything.pixels.map((p) => `${p.spec.advertiser_id}/${p.name.toLowerCase()}`));
+  const pixelNames = new Set(everything.pixels.flatMap((p) => [p.name, ...p.previousNames].map((n) => `${p.spec.advertiser_id}/${n.toLowerCase()}`)));
   const pixelPins = new Set(everything.pixels.flatMap((p) => (p.id === undefined ? [] : [p.id])));
   const attachedById = new Set(everything.bindings.flatMap((b) => b.spec.pixels.flatMap((p) => (p.pixel_id === undefined ? [] : [p.pixel_id]))));
   // Deactivating what is inactive already would be a write that changes nothing.
@@ -133,12 +134,43 @@ export function planPrune(ctx: PlanContext, candidates: PruneCandidates, drafts:
   const { mode } = candidates;
   if (mode === 'none') return [];
   const out: Draft[] = [];
-  for (const segment of candidates.segments) out.push(pruneSegment(segment, mode));
+  for (const segment of candidates.segments) {
+    const dependsOn = targetingRemovals(ctx, segment, mode);
+    if (dependsOn) out.push(pruneSegment(segment, mode, dependsOn));
+  }
 
   const addresses = pixelAddresses(ctx, candidates.pixels);
   const detach = mode === 'delete' ? planDetaches(ctx, candidates.pixels, drafts) : { dependsOn: new Map<number, string[]>(), drafts: [] };
   for (const pixel of candidates.pixels) out.push(prunePixel(pixel, mode, addresses.get(pixel.id)!, detach.dependsOn.get(pixel.id) ?? []));
   return [...out, ...detach.drafts];
+}
+
+/**
+ * The targeting writes that stop a managed line item's profile targeting a segment prune removes: its
+ * delete (or deactivation) waits for them. A profile that would still target it is a plan error naming
+ * the manifest (null: the segment is not pruned). Profiles of line items no manifest manages are not read,
+ * so prune cannot see them (docs/manifests.md, "LineItemSegments").
+ */
+function targetingRemovals(ctx: PlanContext, segment: LiveSegment, mode: PruneMode): string[] | null {
+  const dependsOn: string[] = [];
+  let blocked = false;
+  for (const outcome of ctx.targetingOutcomes) {
+    if (outcome.after.has(segment.id)) {
+      blocked = true;
+      const at = outcome.manifest.source;
+      ctx.errors.push({
+        code: 'segment-still-targeted',
+        message: `prune would ${mode} segment ${segment.id} (${segment.code}), which no manifest describes any more, but ${outcome.manifest.address} still targets it on line item ${outcome.lineItemId}: remove it from that manifest's groups, or keep the segment's manifest`,
+        address: `Segment/${segment.code}`,
+        file: at.file,
+        line: at.line,
+        column: at.column,
+      });
+    } else if (outcome.before.has(segment.id) && outcome.address !== null) {
+      dependsOn.push(outcome.address);
+    }
+  }
+  return blocked ? null : dependsOn;
 }
 
 /**
@@ -263,7 +295,7 @@ function removal(fields: readonly string[]): Change[] {
   return ['code', ...fields].map((field) => ({ op: 'remove' as const, path: `/${field}` }));
 }
 
-function pruneSegment(segment: LiveSegment, mode: PruneMode): Draft {
+function pruneSegment(segment: LiveSegment, mode: PruneMode, dependsOn: string[]): Draft {
   const address = `Segment/${segment.code}`;
   const live = liveOf(segment, LIVE_FIELDS.Segment);
   if (mode === 'deactivate') {
@@ -273,9 +305,9 @@ function pruneSegment(segment: LiveSegment, mode: PruneMode): Draft {
       action: 'deactivate',
       request: { method: 'PUT', path: '/segment', query: { id: segment.id }, body: { segment: { state: 'inactive' } } },
       changes: [{ op: 'replace', path: '/state', value: 'inactive' }],
-      depends_on: [],
+      depends_on: dependsOn,
       live,
-      warnings: [`prune: no manifest describes segment ${segment.id} (${segment.short_name ?? segment.code}) any more; it is set inactive`],
+      warnings: [`prune: no manifest describes segment ${segment.id} (${segment.short_name ?? segment.code}) any more; it is set inactive`, ...untargetedFirst(dependsOn)],
       id: segment.id,
     };
   }
@@ -285,11 +317,15 @@ function pruneSegment(segment: LiveSegment, mode: PruneMode): Draft {
     action: 'delete',
     request: { method: 'DELETE', path: '/segment', query: { id: segment.id }, body: null },
     changes: removal(LIVE_FIELDS.Segment),
-    depends_on: [],
+    depends_on: dependsOn,
     live,
-    warnings: [`prune: no manifest describes segment ${segment.id} (${segment.short_name ?? segment.code}) any more; it is deleted, with its users`],
+    warnings: [`prune: no manifest describes segment ${segment.id} (${segment.short_name ?? segment.code}) any more; it is deleted, with its users`, ...untargetedFirst(dependsOn)],
     id: segment.id,
   };
+}
+
+function untargetedFirst(dependsOn: string[]): string[] {
+  return dependsOn.length ? [`the line items' targeting drops it first (${dependsOn.join(', ')})`] : [];
 }
 
 function prunePixel(pixel: LivePixel, mode: PruneMode, address: string, dependsOn: string[]): Draft {

@@ -73,8 +73,8 @@ export function checkSavedPlan(saved: Plan, fresh: Plan, live: LiveState, desire
   return { actions: fresh.actions.filter((a) => wanted.has(a.address)), stale, tampered };
 }
 
-function countActions(actions: readonly Action[]): Pick<Summary, 'create' | 'update' | 'adopt' | 'deactivate' | 'delete' | 'writes'> {
-  const counts = { create: 0, update: 0, adopt: 0, deactivate: 0, delete: 0, writes: actions.length };
+function countActions(actions: readonly Action[]): Pick<Summary, 'create' | 'update' | 'adopt' | 'rename' | 'deactivate' | 'delete' | 'writes'> {
+  const counts = { create: 0, update: 0, adopt: 0, rename: 0, deactivate: 0, delete: 0, writes: actions.length };
   for (const action of actions) if (action.action in counts) counts[action.action]++;
   return counts;
 }

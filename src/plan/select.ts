@@ -6,7 +6,8 @@ import type { PlanError } from './types.js';
  * Patterns are matched against the whole address, ignoring case (names are compared ignoring case
  * everywhere else too). `*` matches any run of characters, `/` included, so `ConversionPixel/*` also
  * covers `ConversionPixel/1234/purchase`; `?` matches one character; a pattern without `/` names a
- * kind (`Segment` is short for `Segment/*`). Nothing else is special.
+ * kind (`Segment` is short for `Segment/*`). Nothing else is special. The steps of one manifest's change
+ * (`LineItemSegments/x#profile_id`) go with it.
  *
  * The rules, as in Terraform's `-target`:
  * - With targets, the plan keeps the targeted actions and, transitively, the actions they depend on (a
@@ -44,8 +45,15 @@ function addressPattern(pattern: string): RegExp {
   return re;
 }
 
+/**
+ * A step of a manifest's change that needs a write of its own (`LineItemSegments/x#profile_id`) is selected
+ * with the manifest: `#` cannot occur in a manifest name, so the part before it is the manifest's address.
+ */
 export function matchesAddress(pattern: string, address: string): boolean {
-  return addressPattern(pattern).test(address);
+  const re = addressPattern(pattern);
+  if (re.test(address)) return true;
+  const step = address.indexOf('#');
+  return step > 0 && re.test(address.slice(0, step));
 }
 
 export function matchesAny(patterns: readonly string[], address: string): boolean {

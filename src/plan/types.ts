@@ -4,7 +4,7 @@
  */
 import type { Kind, PruneMode, SourceRef } from '../manifest/types.js';
 import type { PlanErrorCode } from './plan-codes.js';
-import type { LiveAdvertiser, LiveLineItem, LivePixel, LiveSegment } from '../xandr/types.js';
+import type { LiveAdvertiser, LiveLineItem, LivePixel, LiveProfile, LiveSegment } from '../xandr/types.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -22,9 +22,16 @@ export interface LiveState {
   advertisers: LiveAdvertiser[];
   /** Advertisers whose segments were listed; null means the whole member. */
   segmentAdvertisers: number[] | null;
+  /** The profiles of the line items that LineItemSegments manifests name (by their `profile_id`). */
+  profiles: LiveProfile[];
+  /**
+   * Segments a targeting names by `segment_id` that the segment reads did not return (a shard's or a scoped
+   * plan's reads list only part of the member): read by id to check them, never planned or pruned.
+   */
+  referencedSegments: LiveSegment[];
 }
 
-export type ActionKind = 'create' | 'update' | 'adopt' | 'deactivate' | 'delete';
+export type ActionKind = 'create' | 'update' | 'adopt' | 'rename' | 'deactivate' | 'delete';
 
 /** An RFC 6902 operation against the live object's owned fields (`live` below). */
 export interface Change {
@@ -129,6 +136,8 @@ export interface Summary {
   update: number;
   delete: number;
   adopt: number;
+  /** Objects found by a `metadata.previous_names` code: one PUT writes the new code onto the same object. */
+  rename: number;
   deactivate: number;
   unchanged: number;
   reads: number;

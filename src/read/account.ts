@@ -1,6 +1,7 @@
 import {
   getAdvertisers,
   getMember,
+  getProfiles,
   listLineItems,
   listPixels,
   listSegments,
@@ -8,6 +9,7 @@ import {
   type LiveLineItem,
   type LiveMember,
   type LivePixel,
+  type LiveProfile,
   type LiveSegment,
   type XandrClient,
 } from '../xandr/index.js';
@@ -33,13 +35,16 @@ export interface Account {
   segments: LiveSegment[];
   /** Every pixel of the advertisers asked for. */
   pixels: LivePixel[];
-  /** The line items of those advertisers that carry pixels. */
+  /** The line items of those advertisers that carry pixels or point at a profile. */
   lineItems: LiveLineItem[];
+  /** The profiles of those line items that target segments. */
+  profiles: LiveProfile[];
 }
 
 /**
  * Reads the account in pages of 100, paced by the client's budget: the member, the advertisers (one
- * call), then all at once the member's segments and per advertiser its pixels and its line items.
+ * call), then all at once the member's segments and per advertiser its pixels and its line items, then
+ * the profiles those line items point at.
  */
 export async function readAccount(client: XandrClient, scope: AccountScope, signal?: AbortSignal): Promise<Account> {
   const member = await getMember(client, signal);
@@ -60,11 +65,16 @@ export async function readAccount(client: XandrClient, scope: AccountScope, sign
     Promise.all(ids.map((id) => listPixels(client, id, signal))),
     Promise.all(ids.map((id) => listLineItems(client, id, signal))),
   ]);
+  const used = lineItems.flat().filter((li) => ids.includes(li.advertiser_id) && ((li.pixels?.length ?? 0) > 0 || typeof li.profile_id === 'number'));
+  // The profiles of those line items, 100 per read; only those that target segments are of interest.
+  const profiles = await getProfiles(client, used.flatMap((li) => (typeof li.profile_id === 'number' ? [li.profile_id] : [])), signal);
+  const targets = (p: LiveProfile) => (p.segment_targets?.length ?? 0) > 0 || (p.segment_group_targets ?? []).some((g) => g.segments.length > 0);
   return {
     member,
     advertisers: [...advertisers].sort((a, b) => a.id - b.id),
     segments,
     pixels: pixels.flat().filter((p) => ids.includes(p.advertiser_id)),
-    lineItems: lineItems.flat().filter((li) => ids.includes(li.advertiser_id) && (li.pixels?.length ?? 0) > 0),
+    lineItems: used,
+    profiles: profiles.filter((p) => !p.is_archived && targets(p)),
   };
 }

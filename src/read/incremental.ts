@@ -5,13 +5,15 @@ import {
   getLineItems,
   listLineItemsModifiedSince,
   listPixelsModifiedSince,
+  listProfilesModifiedSince,
   listSegments,
   parseXandrTimestamp,
   type LiveLineItem,
   type LivePixel,
+  type LiveProfile,
   type XandrClient,
 } from '../xandr/index.js';
-import { lineItemsByCode, pruneUsers, readLive, type ReadOptions } from './live-state.js';
+import { lineItemsByCode, pruneUsers, readLive, readTargeting, type ReadOptions } from './live-state.js';
 
 /**
  * Drift cycles that read only what moved. The sync job keeps the live state of its last read (a snapshot);
@@ -29,7 +31,8 @@ export const OVERLAP_MS = 10 * 60_000;
 
 export interface LiveSnapshot {
   format: 'xandr-sync-snapshot';
-  version: 1;
+  /** 2 added the profiles of targeted line items; a snapshot of another version is read again in full. */
+  version: 2;
   /** What it was read from; a snapshot of another target, member or shard is never used. */
   target: { api_url: string; member_id: number; advertisers: number[] | null };
   /** When the read that made it began (the next incremental read lists what changed since, minus the overlap). */
@@ -73,16 +76,18 @@ export async function readIncremental(client: XandrClient, desired: Desired, opt
 
   const since = previous.read_at - OVERLAP_MS;
   const shard = options.advertisers;
-  const [segmentLists, pixels, lineItems] = await Promise.all([
+  const targetingAdvertisers = [...new Set(desired.targeting.map((t) => t.spec.advertiser_id))];
+  const [segmentLists, pixels, lineItems, profiles] = await Promise.all([
     shard
       ? Promise.all(shard.map((advertiserId) => listSegments(client, { advertiserId }, options.signal, since)))
       : listSegments(client, { memberId: previous.live.memberId }, options.signal, since).then((list) => [list]),
     listPixelsModifiedSince(client, since, options.signal),
     listLineItemsModifiedSince(client, since, options.signal),
+    targetingAdvertisers.length ? listProfilesModifiedSince(client, since, targetingAdvertisers, options.signal) : Promise.resolve([]),
   ]);
   const segments = segmentLists.flat();
   // A row older than the watermark means the filter was not applied: what came back is not "what moved".
-  const stale = [...segments, ...pixels, ...lineItems].find((o) => {
+  const stale = [...segments, ...pixels, ...lineItems, ...profiles].find((o) => {
     const modified = parseXandrTimestamp(o.last_modified);
     return modified !== null && modified < since;
   });
@@ -94,8 +99,9 @@ export async function readIncremental(client: XandrClient, desired: Desired, opt
     return full('the filtered segment listing is as long as the whole one (the filter was not applied)');
   }
 
-  const live = merge(previous.live, { segments, pixels, lineItems });
+  const live = merge(previous.live, { segments, pixels, lineItems, profiles });
   await readWhatIsNew(client, desired, live, options);
+  Object.assign(live, await readTargeting(client, desired, live.lineItems, live.segments, options.signal, live));
   return { live, mode: 'incremental', reason: null, snapshot: snapshotOf(live, options, startedAt, previous.full_at) };
 }
 
@@ -125,7 +131,7 @@ function snapshotProblem(snapshot: LiveSnapshot, options: IncrementalOptions, de
  * `pixels` is the truth about which pixels it uses, so the pixels' read-only `line_items` are brought in
  * line with every line item that moved, bound or not.
  */
-function merge(previous: LiveState, moved: { segments: LiveState['segments']; pixels: LivePixel[]; lineItems: LiveLineItem[] }): LiveState {
+function merge(previous: LiveState, moved: { segments: LiveState['segments']; pixels: LivePixel[]; lineItems: LiveLineItem[]; profiles: LiveProfile[] }): LiveState {
   const listed = new Set(previous.pixelAdvertisers);
   const segments = new Map(previous.segments.map((s) => [s.id, s]));
   for (const s of moved.segments) segments.set(s.id, s);
@@ -142,7 +148,10 @@ function merge(previous: LiveState, moved: { segments: LiveState['segments']; pi
       else if (!uses.has(pixel.id) && has) pixel.line_items = entries.filter((e) => e.id !== li.id);
     }
   }
-  return { ...previous, segments: [...segments.values()], pixels: [...pixels.values()], lineItems: [...lineItems.values()] };
+  // Moved profiles replace their old selves; which ones a plan needs is settled once the line items are (readTargeting).
+  const profiles = new Map(previous.profiles.map((p) => [p.id, p]));
+  for (const p of moved.profiles) profiles.set(p.id, p);
+  return { ...previous, segments: [...segments.values()], pixels: [...pixels.values()], lineItems: [...lineItems.values()], profiles: [...profiles.values()] };
 }
 
 /** Objects the manifests name now that the snapshot never read: line items newly bound, advertisers newly named. */
@@ -178,7 +187,7 @@ async function readWhatIsNew(client: XandrClient, desired: Desired, live: LiveSt
 function snapshotOf(live: LiveState, options: IncrementalOptions, readAt: number, fullAt: number): LiveSnapshot {
   return {
     format: 'xandr-sync-snapshot',
-    version: 1,
+    version: 2,
     target: { api_url: options.apiUrl, member_id: live.memberId, advertisers: options.advertisers ? [...options.advertisers].sort((a, b) => a - b) : null },
     read_at: readAt,
     full_at: fullAt,

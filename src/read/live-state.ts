@@ -14,11 +14,13 @@ import {
   getAdvertisers,
   getLineItems,
   getMember,
+  getProfiles,
   listLineItems,
   listPixels,
   listSegments,
   type LiveLineItem,
   type LivePixel,
+  type LiveProfile,
   type LiveSegment,
   type XandrClient,
 } from '../xandr/index.js';
@@ -66,14 +68,17 @@ export async function readLive(client: XandrClient, desired: Desired, options: R
   for (const p of desired.pixels) pixelAdvertisers.add(p.spec.advertiser_id);
   for (const b of desired.bindings) pixelAdvertisers.add(b.spec.advertiser_id);
   for (const id of pixelAdvertisers) advertiserIds.add(id);
+  for (const t of desired.targeting) advertiserIds.add(t.spec.advertiser_id);
   const shard = options.advertisers;
   if (shard) for (const id of shard) advertiserIds.add(id);
   const pruning = options.prune !== undefined && options.prune !== 'none';
   if (pruning) for (const id of shard ?? advertiserIds) pixelAdvertisers.add(id);
 
-  const lineItemIds = desired.bindings.map((b) => b.spec.line_item_id).filter((id): id is number => id !== undefined);
+  // Line items named by both a LineItemPixels and a LineItemSegments manifest are read once.
+  const bound = [...desired.bindings, ...desired.targeting];
+  const lineItemIds = bound.map((b) => b.spec.line_item_id).filter((id): id is number => id !== undefined);
   const codesByAdvertiser = new Map<number, string[]>();
-  for (const b of desired.bindings) {
+  for (const b of bound) {
     if (b.spec.line_item_code === undefined) continue;
     const codes = codesByAdvertiser.get(b.spec.advertiser_id) ?? [];
     codes.push(b.spec.line_item_code);
@@ -102,11 +107,11 @@ export async function readLive(client: XandrClient, desired: Desired, options: R
   const lineItems = new Map<number, LiveLineItem>();
   for (const li of [...byId, ...byCode.flat()]) lineItems.set(li.id, li);
   const pixels = pixelLists.flat();
-  if (options.prune === 'delete') {
-    // A second round, only when prune may delete pixels that line items still use: those line items.
-    const users = pruneUsers(desired, pixels).filter((id) => !lineItems.has(id));
-    for (const li of await getLineItems(client, users, signal)) lineItems.set(li.id, li);
-  }
+  // A second round: the targeted line items' profiles, the segments their manifests name by id that the
+  // listings above did not hold, and, when prune may delete pixels that line items still use, those line items.
+  const users = options.prune === 'delete' ? pruneUsers(desired, pixels).filter((id) => !lineItems.has(id)) : [];
+  const [targetingState, pruneLineItems] = await Promise.all([readTargeting(client, desired, [...lineItems.values()], segments, signal), getLineItems(client, users, signal)]);
+  for (const li of pruneLineItems) lineItems.set(li.id, li);
   return {
     memberId: member.id,
     segments,
@@ -115,7 +120,41 @@ export async function readLive(client: XandrClient, desired: Desired, options: R
     lineItems: [...lineItems.values()],
     advertisers,
     segmentAdvertisers: shard ?? null,
+    ...targetingState,
   };
+}
+
+/**
+ * What planning the LineItemSegments manifests needs beyond the line items: the profiles the targeted line
+ * items point at (100 per read), and the segments targeted by `segment_id` that `segments` lacks. What
+ * `known` already holds (an incremental read's snapshot, brought up to date) is not read again.
+ */
+export async function readTargeting(
+  client: XandrClient,
+  desired: Desired,
+  lineItems: readonly LiveLineItem[],
+  segments: readonly LiveSegment[],
+  signal?: AbortSignal,
+  known: { profiles: readonly LiveProfile[]; referencedSegments: readonly LiveSegment[] } = { profiles: [], referencedSegments: [] },
+): Promise<{ profiles: LiveProfile[]; referencedSegments: LiveSegment[] }> {
+  if (desired.targeting.length === 0) return { profiles: [], referencedSegments: [] };
+  const byId = new Map(lineItems.map((li) => [li.id, li]));
+  const byCode = new Map(lineItems.flatMap((li) => (li.code ? [[`${li.advertiser_id}/${li.code.toLowerCase()}`, li] as const] : [])));
+  const profileIds = new Set<number>();
+  for (const t of desired.targeting) {
+    const li = t.spec.line_item_id !== undefined ? byId.get(t.spec.line_item_id) : byCode.get(`${t.spec.advertiser_id}/${t.spec.line_item_code?.toLowerCase()}`);
+    const profileId = li?.profile_id;
+    if (typeof profileId === 'number') profileIds.add(profileId);
+  }
+  const haveProfiles = known.profiles.filter((p) => profileIds.has(p.id));
+  const listed = new Set(segments.map((s) => s.id));
+  const wantedSegments = new Set(desired.targeting.flatMap((t) => t.spec.groups.flatMap((g) => g.segments.flatMap((s) => (s.segment_id !== undefined && !listed.has(s.segment_id) ? [s.segment_id] : [])))));
+  const haveSegments = known.referencedSegments.filter((s) => wantedSegments.has(s.id));
+  const [profiles, referenced] = await Promise.all([
+    getProfiles(client, [...profileIds].filter((id) => !haveProfiles.some((p) => p.id === id)), signal),
+    getSegments(client, [...wantedSegments].filter((id) => !haveSegments.some((s) => s.id === id)), signal),
+  ]);
+  return { profiles: [...haveProfiles, ...profiles], referencedSegments: [...haveSegments, ...referenced] };
 }
 
 /**
@@ -139,7 +178,7 @@ async function scopedSegments(
   signal?: AbortSignal,
 ): Promise<LiveSegment[]> {
   const ids = desired.segments.flatMap((s) => (s.id === undefined ? [] : [s.id]));
-  const codes = [...new Set([...desired.segments.filter((s) => s.id === undefined).map((s) => s.name), ...removed.filter((d) => d.kind === 'Segment').map((d) => d.name)])];
+  const codes = [...new Set([...desired.segments.filter((s) => s.id === undefined).flatMap((s) => [s.name, ...s.previousNames]), ...removed.filter((d) => d.kind === 'Segment').map((d) => d.name)])];
   const wanted = new Set(codes.map((c) => c.toLowerCase()));
   const inShard = (s: LiveSegment) => !shard || (s.advertiser_id !== null && shard.includes(s.advertiser_id));
   const [byId, byCode] = await Promise.all([
@@ -161,7 +200,7 @@ async function scopedSegments(
 async function scopedPixels(client: XandrClient, desired: Desired, removed: readonly ScopeDocument[], exists: Set<number>, signal?: AbortSignal): Promise<LivePixel[][]> {
   const codes = new Map<number, Set<string>>();
   const add = (advertiserId: number, code: string) => codes.set(advertiserId, (codes.get(advertiserId) ?? new Set()).add(code));
-  for (const p of desired.pixels) if (p.id === undefined) add(p.spec.advertiser_id, p.name);
+  for (const p of desired.pixels) if (p.id === undefined) for (const name of [p.name, ...p.previousNames]) add(p.spec.advertiser_id, name);
   for (const d of removed) if (d.kind === 'ConversionPixel' && d.advertiserId !== null) add(d.advertiserId, d.name);
   const ids = [...desired.pixels.flatMap((p) => (p.id === undefined ? [] : [p.id])), ...desired.bindings.flatMap((b) => b.spec.pixels.flatMap((p) => (p.pixel_id === undefined ? [] : [p.pixel_id])))];
   const perAdvertiser = [...codes].filter(([advertiserId]) => exists.has(advertiserId)).map(([advertiserId, set]) => {

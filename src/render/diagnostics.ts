@@ -29,7 +29,7 @@ export function renderDiagnosticsText({ diagnostics, summary }: DiagnosticsDocum
   const paint = options.style ?? plainStyle;
   const lines = diagnostics.map((d) => formatDiagnostic(d, paint));
   const { errors, warnings } = counts(diagnostics);
-  const checked = `${plural(summary.files, 'file')}: ${plural(summary.segments, 'segment')}, ${plural(summary.pixels, 'conversion pixel')}, ${plural(summary.bindings, 'line-item binding')}`;
+  const checked = `${plural(summary.files, 'file')}: ${plural(summary.segments, 'segment')}, ${plural(summary.pixels, 'conversion pixel')}, ${plural(summary.bindings, 'line-item binding')}, ${plural(summary.targeting, 'targeted line item')}`;
   if (errors > 0 && summary.files === 0) {
     lines.push(paint.red(`${plural(errors, 'error')}: no manifest file was checked: not valid`));
   } else if (errors > 0) {
@@ -55,6 +55,7 @@ export function renderDiagnosticsJson({ diagnostics, summary, root }: Diagnostic
       segments: summary.segments,
       conversion_pixels: summary.pixels,
       line_item_pixels: summary.bindings,
+      line_item_segments: summary.targeting,
       errors,
       warnings,
     },

@@ -65,6 +65,7 @@ function headline(plan: Plan, options: RenderOptions): string {
   if (plan.actions.length === 0) return `### xandr-sync plan: no changes (${count(s.unchanged, 'object')} checked, ${count(s.reads, 'read')})`;
   const parts = [`${s.create} to create`, `${s.update} to update`];
   if (s.adopt) parts.push(`${s.adopt} to adopt`);
+  if (s.rename) parts.push(`${s.rename} to rename`);
   if (s.deactivate) parts.push(`${s.deactivate} to deactivate`);
   parts.push(`${s.delete} to delete`);
   const perKind = (Object.keys(KIND_TITLES) as Action['kind'][])

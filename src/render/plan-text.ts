@@ -70,6 +70,7 @@ function summaryLine(plan: Plan, style: Style): string {
   }
   const parts = [`${s.create} to create`, `${s.update} to update`];
   if (s.adopt) parts.push(`${s.adopt} to adopt`);
+  if (s.rename) parts.push(`${s.rename} to rename`);
   if (s.deactivate) parts.push(`${s.deactivate} to deactivate`);
   parts.push(`${s.delete} to delete`);
   return `${style.bold('Plan:')} ${parts.join(', ')}; ${s.unchanged} unchanged. ${s.reads} read${plural(s.reads)}, ${s.writes} write${plural(s.writes)}.`;

@@ -33,6 +33,7 @@ export interface ValidationSummary {
   segments: number;
   pixels: number;
   bindings: number;
+  targeting: number;
 }
 
 export interface DiagnosticsDocument {

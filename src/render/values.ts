@@ -45,11 +45,43 @@ export function describeChanges(action: Action): ChangeLine[] {
 function describeChange(action: Action, change: Change): ChangeLine {
   const live = action.live;
   const label = labelFor(action, change);
-  if (change.op === 'remove') return { sign: '-', label, before: formatValue(valueAt(live, change.path)) };
+  const format = action.kind === 'LineItemSegments' ? formatTargeting : formatValue;
+  if (change.op === 'remove') return { sign: '-', label, before: format(valueAt(live, change.path)) };
   if (change.op === 'add' && (action.action === 'create' || valueAt(live, change.path) === undefined || change.path.endsWith('/-'))) {
-    return { sign: '+', label, after: formatValue(change.value) };
+    return { sign: '+', label, after: format(change.value) };
   }
-  return { sign: '~', label, before: formatValue(valueAt(live, change.path)), after: formatValue(change.value) };
+  return { sign: '~', label, before: format(valueAt(live, change.path)), after: format(change.value) };
+}
+
+/**
+ * Targeting as a trader reads it: a segment as `include 11836 (expire_minutes 10080)`, one created in the
+ * same apply by its address; a group as `or: include ..., exclude ...`; the groups as `[or: ...] [or: ...]`.
+ */
+function formatTargeting(value: Json | undefined): string {
+  if (Array.isArray(value) && value.every(isGroup)) return value.map((g) => `[${formatGroup(g)}]`).join(' ') || '[]';
+  if (isGroup(value)) return formatGroup(value);
+  if (isElement(value)) return formatElement(value);
+  return formatValue(value);
+}
+
+type JsonObject = { [key: string]: Json };
+const isObject = (v: Json | undefined): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isGroup = (v: Json | undefined): v is JsonObject => isObject(v) && Array.isArray(v.segments);
+const isElement = (v: Json | undefined): v is JsonObject => isObject(v) && 'id' in v && 'action' in v;
+
+function formatGroup(group: JsonObject): string {
+  const segments = (group.segments as Json[]).filter(isElement).map(formatElement);
+  return `${String(group.boolean_operator ?? 'or')}: ${segments.join(', ') || '(no segments)'}`;
+}
+
+function formatElement(element: JsonObject): string {
+  const id = element.id;
+  const who = isObject(id) && typeof id.ref === 'string' ? `${id.ref} ${KNOWN_AFTER_APPLY}` : `segment ${String(id)}`;
+  const extras = Object.entries(element)
+    .filter(([k, v]) => k !== 'id' && k !== 'action' && v !== null && v !== undefined && !['code', 'name', 'deleted'].includes(k))
+    .filter(([k, v]) => !(k === 'start_minutes' && v === 0) && !(k === 'expire_minutes' && v === -1))
+    .map(([k, v]) => `${k} ${formatValue(v)}`);
+  return `${String(element.action ?? 'include')} ${who}${extras.length ? ` (${extras.join(', ')})` : ''}`;
 }
 
 function labelFor(action: Action, change: Change): string {
@@ -63,7 +95,20 @@ function labelFor(action: Action, change: Change): string {
     const id = valueAt(action.live, `/pixels/${parts[1]}/id`);
     return ['pixel', id === undefined ? `#${parts[1]}` : String(id), ...parts.slice(2)].join(' ');
   }
+  if (action.kind === 'LineItemSegments' && parts[0] === 'segment_group_targets') return targetingLabel(action, parts);
   return parts.join('.');
+}
+
+/** `group 1 segment 11836 action`: groups by their position (1-based, as the console shows them), segments by id. */
+function targetingLabel(action: Action, parts: string[]): string {
+  const [, group, list, index, ...field] = parts;
+  if (group === undefined) return 'segment_group_targets';
+  if (group === '-') return 'group (new)';
+  const name = `group ${Number(group) + 1}`;
+  if (list !== 'segments' || index === undefined) return [name, list, index].filter((p) => p !== undefined).join(' ');
+  if (index === '-') return `${name} segment`;
+  const id = valueAt(action.live, `/segment_group_targets/${group}/segments/${index}/id`);
+  return [name, 'segment', id === undefined ? `#${index}` : String(id), ...field].join(' ');
 }
 
 /** `POST /segment?advertiser_id=1234`, refs shown as (known after apply). */
@@ -74,10 +119,12 @@ export function requestLine(action: Action): string {
   return `${action.request.method} ${action.request.path}${query ? `?${query}` : ''}`;
 }
 
+const NOUNS: Record<string, string> = { '/segment': 'segment', '/pixel': 'pixel', '/line-item': 'line item', '/profile': 'profile' };
+
 /** What a live object is, for people: `segment 1000001`, `line item 205`. */
 export function liveLabel(action: Action): string {
   if (action.id === null) return '';
-  const noun = action.kind === 'Segment' ? 'segment' : action.kind === 'ConversionPixel' ? 'pixel' : 'line item';
+  const noun = NOUNS[action.request.path] ?? 'object';
   return `${noun} ${action.id}`;
 }
 
@@ -85,6 +132,7 @@ export const ACTION_SIGN: Record<Action['action'], string> = {
   create: '+',
   update: '~',
   adopt: '~',
+  rename: '~',
   deactivate: '~',
   delete: '-',
 };

@@ -29,7 +29,7 @@ export function fileSnapshots(file: string, redact: <T>(value: T) => T, log: (li
     load() {
       try {
         const raw = JSON.parse(readFileSync(file, 'utf8')) as Partial<LiveSnapshot>;
-        if (raw.format === 'xandr-sync-snapshot' && raw.version === 1 && typeof raw.read_at === 'number' && typeof raw.full_at === 'number' && raw.live && raw.target) {
+        if (raw.format === 'xandr-sync-snapshot' && raw.version === 2 && typeof raw.read_at === 'number' && typeof raw.full_at === 'number' && raw.live && raw.target) {
           return raw as LiveSnapshot;
         }
         log(`the snapshot ${file} is of another format or version; this cycle reads Xandr in full`);

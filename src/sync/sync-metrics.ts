@@ -9,7 +9,7 @@ type SkipReason = 'overlap' | 'backoff';
 
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
 const STATUS_CLASSES = ['2xx', '3xx', '4xx', '5xx', 'network'] as const;
-const ACTIONS: readonly ActionKind[] = ['create', 'update', 'adopt', 'deactivate', 'delete'];
+const ACTIONS: readonly ActionKind[] = ['create', 'update', 'adopt', 'rename', 'deactivate', 'delete'];
 
 /**
  * The job's metrics (docs/sync.md lists them). Labels take only values from small fixed sets (results,

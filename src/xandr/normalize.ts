@@ -1,6 +1,6 @@
 import { XandrResponseError } from './xandr-errors.js';
 import { isRecord } from './envelope.js';
-import type { Json, LiveAdvertiser, LiveLineItem, LiveLineItemPixel, LiveMember, LivePixel, LiveSegment } from './types.js';
+import type { Json, LiveAdvertiser, LiveLineItem, LiveLineItemPixel, LiveMember, LivePixel, LiveProfile, LiveProfileSegment, LiveSegment, LiveSegmentGroup } from './types.js';
 
 /**
  * Xandr's documented loose types, made strict once at the edge: ids, money and counts arrive as numbers
@@ -119,6 +119,43 @@ export function normalizeLineItem(raw: unknown): LiveLineItem {
   o.pixels = Array.isArray(o.pixels) ? o.pixels.map(normalizeLineItemPixel) : null;
   o.last_modified = optString(o.last_modified);
   return o as LiveLineItem;
+}
+
+function normalizeProfileSegment(raw: unknown): LiveProfileSegment {
+  const o = record(raw, 'profile segment');
+  const list = Array.isArray(o.other_in_list) ? o.other_in_list.filter((v): v is string | number => typeof v === 'string' || typeof v === 'number') : null;
+  return {
+    id: toId(o.id, 'profile segment'),
+    action: optString(o.action),
+    start_minutes: toNumber(o.start_minutes),
+    expire_minutes: toNumber(o.expire_minutes),
+    other_equals: typeof o.other_equals === 'number' || typeof o.other_equals === 'string' ? o.other_equals : null,
+    other_less: toNumber(o.other_less),
+    other_greater: toNumber(o.other_greater),
+    other_in_list: list,
+    code: optString(o.code),
+    name: optString(o.name),
+    deleted: o.deleted === true || o.deleted === 'true',
+  };
+}
+
+function normalizeSegmentGroup(raw: unknown): LiveSegmentGroup {
+  const o = record(raw, 'segment group');
+  return { boolean_operator: optString(o.boolean_operator), segments: Array.isArray(o.segments) ? o.segments.map(normalizeProfileSegment) : [] };
+}
+
+export function normalizeProfile(raw: unknown): LiveProfile {
+  const o = record(raw, 'profile');
+  return {
+    id: toId(o.id, 'profile'),
+    code: optString(o.code),
+    advertiser_id: toNumber(o.advertiser_id),
+    segment_boolean_operator: optString(o.segment_boolean_operator),
+    segment_targets: Array.isArray(o.segment_targets) ? o.segment_targets.map(normalizeProfileSegment) : null,
+    segment_group_targets: Array.isArray(o.segment_group_targets) ? o.segment_group_targets.map(normalizeSegmentGroup) : null,
+    is_archived: o.is_archived === true || o.is_archived === 'true',
+    last_modified: optString(o.last_modified),
+  };
 }
 
 export function normalizeAdvertiser(raw: unknown): LiveAdvertiser {

@@ -53,6 +53,43 @@ export interface LiveLineItem {
   [field: string]: Json | LiveLineItemPixel[] | undefined;
 }
 
+/** One segment a profile targets (profile-service.md "Segment targets"); `code`, `name`, `deleted` are read-only. */
+export interface LiveProfileSegment {
+  id: number;
+  action: string | null;
+  start_minutes: number | null;
+  expire_minutes: number | null;
+  other_equals: string | number | null;
+  other_less: number | null;
+  other_greater: number | null;
+  other_in_list: (string | number)[] | null;
+  code: string | null;
+  name: string | null;
+  deleted: boolean;
+}
+
+export interface LiveSegmentGroup {
+  boolean_operator: string | null;
+  segments: LiveProfileSegment[];
+}
+
+/**
+ * A profile, as far as xandr-sync reads it: its segment targeting. A profile carries dozens of other
+ * targeting fields; they are not kept (the planner never writes them, and a PUT leaves fields it does not
+ * send alone), which keeps 3,000 profiles small in memory and in the sync job's snapshot.
+ */
+export interface LiveProfile {
+  id: number;
+  code: string | null;
+  advertiser_id: number | null;
+  segment_boolean_operator: string | null;
+  /** The flat form; the console converts it to groups, and xandr-sync does too. */
+  segment_targets: LiveProfileSegment[] | null;
+  segment_group_targets: LiveSegmentGroup[] | null;
+  is_archived: boolean;
+  last_modified: string | null;
+}
+
 export interface LiveAdvertiser {
   id: number;
   code: string | null;

@@ -104,4 +104,38 @@ test('a change to xandr-sync.yaml plans everything, and says so', async () => {
   }
 });
 
+test('a targeting change reads the line item and its profile, not the member, and plans only the profile', async () => {
+  const targetingYaml = (action: string) => `apiVersion: xandr-sync/v1
+kind: LineItemSegments
+metadata:
+  name: seed-ali-audience
+spec:
+  advertiser_id: 1234
+  line_item_id: 206
+  groups:
+    - segments:
+        - segment: seg-1
+          action: ${action}
+        - segment: seg-2
+`;
+  const { repo, cli } = repository();
+  try {
+    repo.commit({ 'targeting.yaml': targetingYaml('include') }, 'target line item 206');
+    assert.is((await cli(['apply', '--auto-approve'])).code, 0);
+    const base = repo.git('rev-parse', 'HEAD').trim();
+    writeFileSync(join(repo.origin, 'targeting.yaml'), targetingYaml('exclude'));
+    sb.it.control.clearLog();
+    const run = await cli(['plan', '--format', 'json', '--changed-since', base]);
+    assert.is(run.code, 0, run.stderr);
+    const plan = parsePlan(run.stdout);
+    assert.equal(plan.actions.map((a: { address: string; request: { method: string; path: string } }) => `${a.request.method} ${a.request.path} ${a.address}`), ['PUT /profile LineItemSegments/seed-ali-audience']);
+    const reads = readsIn(sb.it.control.log());
+    assert.ok(reads.length <= 6, `${reads.length} reads: ${reads.map((e) => e.path).join(', ')}`);
+    assert.ok(reads.some((e) => e.path === '/profile'), 'the profile is read');
+    assert.not.ok(reads.some((e) => e.path === '/segment' && e.query.code === undefined && e.query.id === undefined), 'no segment listing');
+  } finally {
+    repo.cleanup();
+  }
+});
+
 test.run();

@@ -1,6 +1,6 @@
-import type { BindingManifest, BindingSpec, Desired, PixelManifest, PixelSpec, ProjectConfig, SegmentManifest, SegmentSpec } from '../../src/manifest/types.js';
+import type { BindingManifest, BindingSpec, Desired, PixelManifest, PixelSpec, ProjectConfig, SegmentManifest, SegmentSpec, TargetingManifest, TargetingSpec } from '../../src/manifest/types.js';
 import type { LiveState, PlanSource, Target } from '../../src/plan/types.js';
-import type { LiveAdvertiser, LiveLineItem, LivePixel, LiveSegment } from '../../src/xandr/types.js';
+import type { LiveAdvertiser, LiveLineItem, LivePixel, LiveProfile, LiveProfileSegment, LiveSegment } from '../../src/xandr/types.js';
 
 /** Builders for desired and live objects, so planner tests state only what matters to them. */
 
@@ -40,6 +40,45 @@ export const binding = (name: string, spec: Partial<BindingSpec> = {}): BindingM
   previousNames: [],
   spec: { advertiser_id: 1234, line_item_id: 205, policy: 'authoritative', pixels: [], ...spec },
   source: source(name),
+});
+
+export const targeting = (name: string, spec: Partial<TargetingSpec> = {}): TargetingManifest => ({
+  kind: 'LineItemSegments',
+  name,
+  address: `LineItemSegments/${name}`,
+  protect: false,
+  ignoreChanges: [],
+  previousNames: [],
+  spec: { advertiser_id: 1234, line_item_id: 205, segment_boolean_operator: 'and', groups: [], ...spec },
+  source: source(name),
+});
+
+/** A profile segment as Xandr returns it, with the field table's defaults. */
+export const profileSegment = (id: number, fields: Partial<LiveProfileSegment> = {}): LiveProfileSegment => ({
+  id,
+  action: 'include',
+  start_minutes: 0,
+  expire_minutes: -1,
+  other_equals: null,
+  other_less: null,
+  other_greater: null,
+  other_in_list: null,
+  code: null,
+  name: null,
+  deleted: false,
+  ...fields,
+});
+
+export const liveProfile = (id: number, fields: Partial<LiveProfile> = {}): LiveProfile => ({
+  id,
+  code: null,
+  advertiser_id: 1234,
+  segment_boolean_operator: 'and',
+  segment_targets: null,
+  segment_group_targets: null,
+  is_archived: false,
+  last_modified: '2026-01-01 00:00:00',
+  ...fields,
 });
 
 export const desired = (parts: Partial<Desired> = {}): Desired => ({ segments: [], pixels: [], bindings: [], targeting: [], ...parts });
@@ -90,6 +129,8 @@ export const live = (parts: Partial<LiveState> = {}): LiveState => ({
   lineItems: [liveLineItem(205)],
   advertisers: [advertiser(1234)],
   segmentAdvertisers: null,
+  profiles: [],
+  referencedSegments: [],
   ...parts,
 });
 

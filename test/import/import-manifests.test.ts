@@ -14,6 +14,7 @@ const account = (parts: Partial<Account> = {}): Account => ({
   segments: [],
   pixels: [],
   lineItems: [],
+  profiles: [],
   ...parts,
 });
 

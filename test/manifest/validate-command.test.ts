@@ -9,7 +9,7 @@ import { makeTree, runCli, segment } from './helpers.js';
 
 /** What reaches the runner: the annotations through the CLI's output filter (core/inert.ts). */
 const githubAnnotations = (diagnostics: Diagnostic[]) =>
-  createOutputFilter()(renderToString('diagnostics', 'github', { diagnostics, summary: { files: 0, segments: 0, pixels: 0, bindings: 0 } }));
+  createOutputFilter()(renderToString('diagnostics', 'github', { diagnostics, summary: { files: 0, segments: 0, pixels: 0, bindings: 0, targeting: 0 } }));
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const FIXTURES = path.join(ROOT, 'test/fixtures/manifests');
@@ -18,7 +18,7 @@ const ESC = '\u001b[';
 test('validate: the example repository is valid, exit 0, one summary line', async () => {
   const result = await runCli(['validate', 'config-examples'], { cwd: ROOT });
   assert.is(result.code, 0, result.stdout);
-  assert.is(result.stdout, 'valid: 10 files: 12 segments, 7 conversion pixels, 5 line-item bindings\n');
+  assert.is(result.stdout, 'valid: 12 files: 12 segments, 7 conversion pixels, 5 line-item bindings, 2 targeted line items\n');
   assert.is(result.stderr, '');
 });
 
@@ -28,7 +28,7 @@ test('validate: text lists file:line:col: error CODE message, then the summary; 
   const lines = result.stdout.trimEnd().split('\n');
   assert.is(lines.length, 4);
   assert.is(lines[1], "segment.yaml:8:19: error invalid-type spec.expire_minutes must be a whole number or null, got text ('20160'); write it without quotes");
-  assert.is(lines[3], '3 errors in 1 file (checked 1 file: 1 segment, 0 conversion pixels, 0 line-item bindings): not valid');
+  assert.is(lines[3], '3 errors in 1 file (checked 1 file: 1 segment, 0 conversion pixels, 0 line-item bindings, 0 targeted line items): not valid');
   assert.not.ok(result.stdout.includes(ESC));
 });
 
@@ -123,11 +123,11 @@ test('github: errors take the annotation slots before warnings; the counting lin
 });
 
 test('text: the summary counts errors and warnings', () => {
-  const summary = { files: 2, segments: 1, pixels: 1, bindings: 0 };
-  assert.is(renderToString('diagnostics', 'text', { diagnostics: [], summary }), 'valid: 2 files: 1 segment, 1 conversion pixel, 0 line-item bindings\n');
+  const summary = { files: 2, segments: 1, pixels: 1, bindings: 0, targeting: 1 };
+  assert.is(renderToString('diagnostics', 'text', { diagnostics: [], summary }), 'valid: 2 files: 1 segment, 1 conversion pixel, 0 line-item bindings, 1 targeted line item\n');
   assert.is(
     renderToString('diagnostics', 'text', { diagnostics: [diagnostic({ severity: 'warning' })], summary }),
-    'a.yaml:1:2: warning invalid-value bad\nvalid with 1 warning: 2 files: 1 segment, 1 conversion pixel, 0 line-item bindings\n',
+    'a.yaml:1:2: warning invalid-value bad\nvalid with 1 warning: 2 files: 1 segment, 1 conversion pixel, 0 line-item bindings, 1 targeted line item\n',
   );
 });
 

@@ -39,7 +39,7 @@ test('the seed article: segment and pixel created in wave 1, the line item PUT i
   assert.equal(li!.request.body, {
     'line-item': { pixels: [{ id: { ref: 'ConversionPixel/conversion-pixel' }, state: 'active', post_click_revenue: 100, post_view_revenue: 50 }] },
   });
-  assert.equal(p.summary, { create: 2, update: 1, delete: 0, adopt: 0, deactivate: 0, unchanged: 0, reads: 3, writes: 3 });
+  assert.equal(p.summary, { create: 2, update: 1, delete: 0, adopt: 0, rename: 0, deactivate: 0, unchanged: 0, reads: 3, writes: 3 });
 });
 
 test('an object equal to what is live costs nothing, numbers compared by value', () => {

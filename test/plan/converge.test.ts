@@ -124,7 +124,7 @@ const SEEDS = Array.from({ length: 30 }, (_, i) => 1000 + i);
 const PRUNE_MODES = ['none', 'deactivate', 'delete'] as const;
 
 test(`${SEEDS.length} random live states and manifests: apply, then a plan with no changes and no duplicates`, async () => {
-  const seen = { create: 0, update: 0, adopt: 0, delete: 0, deactivate: 0 };
+  const seen = { create: 0, update: 0, adopt: 0, rename: 0, delete: 0, deactivate: 0 };
   let detachedFirst = 0;
   for (const seed of SEEDS) {
     const rng = seededRandom(seed);

@@ -8,7 +8,7 @@ import { readLive } from '../../src/read/live-state.js';
 import { XandrClient } from '../../src/xandr/index.js';
 import { chaosDesired, seedLive } from '../chaos/workload.js';
 import { drive, FakeClock, seededRandom } from '../helpers/fake-clock.js';
-import { config, source0 } from '../helpers/model.js';
+import { config, source0, targeting } from '../helpers/model.js';
 import { readsIn, sandboxFixture } from '../helpers/sandbox.js';
 
 /**
@@ -35,14 +35,33 @@ async function incremental(c: XandrClient, wanted: Desired, previous: LiveSnapsh
   return drive(clock, readIncremental(c, wanted, { apiUrl: sb.it.url, memberId: 958, previous, fullReason, now: () => clock.now() }), 20);
 }
 
-/** The edits a trader makes in the console, chosen by the seed: names, states, pixels attached and detached, new objects. */
+/** The chaos workload, and the segment targeting of line items 205 (no profile yet) and 206 (profile 7206). */
+function withTargeting(wanted: Desired): Desired {
+  const named = (i: number) => ({ segment: `chaos-seg-${i}`, action: 'include' as const });
+  return {
+    ...wanted,
+    targeting: [
+      targeting('li-205-audience', { line_item_id: 205, groups: [{ boolean_operator: 'or', segments: [named(1), named(3)] }] }),
+      targeting('li-206-audience', { line_item_id: 206, groups: [{ boolean_operator: 'or', segments: [named(5)] }, { boolean_operator: 'or', segments: [{ ...named(7), action: 'exclude' }] }] }),
+    ],
+  };
+}
+
+/** The edits a trader makes in the console, chosen by the seed: names, states, pixels attached and detached, new objects, targeting. */
 async function consoleEdits(seed: number): Promise<void> {
   const rng = seededRandom(seed);
   const state = sb.it.control.snapshot();
   const pick = <T>(list: T[]): T => list[Math.floor(rng() * list.length)]!;
-  const edits = { segments: [] as Record<string, unknown>[], pixels: [] as Record<string, unknown>[], lineItems: [] as Record<string, unknown>[] };
+  const edits = { segments: [] as Record<string, unknown>[], pixels: [] as Record<string, unknown>[], lineItems: [] as Record<string, unknown>[], profiles: [] as Record<string, unknown>[] };
   for (let i = 0; i < 1 + Math.floor(rng() * 6); i++) {
-    const kind = Math.floor(rng() * 5);
+    const kind = Math.floor(rng() * 6);
+    if (kind === 5) {
+      // A trader edits the targeting of line item 206 (profile 7206) or whichever profile 205 has.
+      const profiles = state.profiles.filter((p) => p.advertiser_id === 1234);
+      const usable = state.segments.filter((s) => s.advertiser_id === 1234 && rng() < 0.4).slice(0, 4);
+      edits.profiles.push({ id: pick(profiles).id, segment_group_targets: [{ boolean_operator: 'or', segments: usable.map((s) => ({ id: s.id, action: rng() < 0.3 ? 'exclude' : 'include' })) }] });
+      continue;
+    }
     if (kind === 0) edits.segments.push({ id: pick(state.segments).id, short_name: `edited ${seed}-${i}` });
     else if (kind === 1) edits.pixels.push({ id: pick(state.pixels).id, state: rng() < 0.5 ? 'inactive' : 'active' });
     else if (kind === 2) {
@@ -59,7 +78,7 @@ test('property: after random console edits, the incremental plan equals the full
   const c = client();
   try {
     await seedLive(sb.it);
-    const wanted = chaosDesired();
+    const wanted = withTargeting(chaosDesired());
     const first = await incremental(c, wanted, null);
     assert.is(first.mode, 'full', 'no snapshot yet: a full read');
     await drive(clock, executePlan(planOf(wanted, first.live), { client: c }), 20);
@@ -103,6 +122,28 @@ test('a cycle with nothing new makes 3 reads; one console edit is found by them'
     await sb.it.control.upsert({ segments: [{ id: 3003, short_name: 'changed by a trader' }] });
     const edited = await incremental(c, wanted, quiet.snapshot);
     assert.is(edited.live.segments.find((s) => s.id === 3003)!.short_name, 'changed by a trader');
+  } finally {
+    await c.close();
+  }
+});
+
+test('with segment targeting, a quiet cycle makes 4 reads (profiles too); a profile edited in the console is found', async () => {
+  const c = client();
+  try {
+    await seedLive(sb.it);
+    const wanted = withTargeting(chaosDesired());
+    const first = await incremental(c, wanted, null);
+    await drive(clock, executePlan(planOf(wanted, first.live), { client: c }), 20);
+    const applied = await incremental(c, wanted, first.snapshot, 'after the apply');
+    await clock.advance(300_000);
+    sb.it.control.clearLog();
+    const quiet = await incremental(c, wanted, applied.snapshot);
+    assert.is(quiet.mode, 'incremental');
+    assert.is(readsIn(sb.it.control.log()).length, 4, 'segments, pixels, line items and profiles modified since');
+    assert.equal(requests(planOf(wanted, quiet.live)), []);
+    await sb.it.control.upsert({ profiles: [{ id: 7206, segment_group_targets: [] }] });
+    const edited = await incremental(c, wanted, quiet.snapshot);
+    assert.equal(requests(planOf(wanted, edited.live)).map((r) => r.split(' ').slice(0, 2).join(' ')), ['update LineItemSegments/li-206-audience']);
   } finally {
     await c.close();
   }

@@ -76,6 +76,7 @@ export function plan(actions: Action[], overrides: Partial<Plan> = {}): Plan {
       update: count('update'),
       delete: count('delete'),
       adopt: count('adopt'),
+      rename: count('rename'),
       deactivate: count('deactivate'),
       unchanged: 7,
       reads: 12,

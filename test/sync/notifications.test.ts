@@ -26,7 +26,7 @@ const plan = (actions: Action[]): Plan => ({
   options: { prune: 'none', allow_empty_prune: false, advertisers: null, selection: null },
     scope: null,
   created_at: '2026-01-01T00:00:00.000Z',
-  summary: { create: 0, update: actions.length, delete: 0, adopt: 0, deactivate: 0, unchanged: 0, reads: 3, writes: actions.length },
+  summary: { create: 0, update: actions.length, delete: 0, adopt: 0, rename: 0, deactivate: 0, unchanged: 0, reads: 3, writes: actions.length },
   actions,
   warnings: [],
   errors: [],

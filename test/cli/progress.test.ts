@@ -9,10 +9,10 @@ import { sandboxFixture } from '../helpers/sandbox.js';
 
 /**
  * A run bound by latency or the rate limit printed nothing for minutes. Here the sandbox answers every
- * request after 4 s (of fake time, shared with the command), so a plan takes tens of seconds.
+ * request after 6 s (of fake time, shared with the command), so a plan takes tens of seconds.
  */
 const clock = new FakeClock(Date.UTC(2026, 11, 1));
-const sb = sandboxFixture({ clock, latency: { minMs: 4000, maxMs: 4000 } });
+const sb = sandboxFixture({ clock, latency: { minMs: 6000, maxMs: 6000 } });
 const test = suite('progress');
 test.before(sb.start);
 test.after(sb.stop);

@@ -278,7 +278,7 @@ function segmentLabel(ctx: PlanContext, id: number, name?: string | null): strin
 }
 
 /** What the plan records of the profile: a saved plan is stale when any of it has changed since. */
-function profileSnapshot(lineItem: LiveLineItem, profile: LiveProfile): Json {
+export function profileSnapshot(lineItem: LiveLineItem, profile: LiveProfile): Json {
   const element = (s: LiveProfileSegment): Json => ({ id: s.id, action: s.action, start_minutes: s.start_minutes, expire_minutes: s.expire_minutes });
   return {
     id: profile.id,

@@ -2,6 +2,7 @@ import jsonpatch from 'fast-json-patch';
 import { isPlainObject, project } from './compare.js';
 import type { Desired } from '../manifest/types.js';
 import type { Action, Json, LiveState, Plan, Summary } from './types.js';
+import { profileSnapshot } from './plan-targeting.js';
 
 /**
  * A saved plan is data, never authority (SECURITY.md, "Saved plans"). Before anything is written, apply
@@ -33,7 +34,7 @@ export function checkSavedPlan(saved: Plan, fresh: Plan, live: LiveState, desire
   const wanted = new Set<string>();
 
   const counted = countActions(saved.actions);
-  for (const key of ['create', 'update', 'adopt', 'deactivate', 'delete', 'writes'] as const) {
+  for (const key of ['create', 'update', 'adopt', 'rename', 'deactivate', 'delete', 'writes'] as const) {
     const said = saved.summary[key] ?? 0;
     if (said !== counted[key]) tampered.push(`summary.${key} says ${said}, but the file holds ${counted[key]} such action${counted[key] === 1 ? '' : 's'}`);
   }
@@ -42,7 +43,7 @@ export function checkSavedPlan(saved: Plan, fresh: Plan, live: LiveState, desire
   }
 
   // What the manifests at this commit can account for: an action for anything else is forged.
-  const described = new Set([...desired.segments, ...desired.pixels, ...desired.bindings].map((m) => m.address));
+  const described = new Set([...desired.segments, ...desired.pixels, ...desired.bindings, ...desired.targeting].map((m) => m.address));
   const seen = new Set<string>();
   for (const action of saved.actions) {
     if (seen.has(action.address)) {
@@ -52,7 +53,8 @@ export function checkSavedPlan(saved: Plan, fresh: Plan, live: LiveState, desire
     seen.add(action.address);
     const match = freshByAddress.get(action.address);
     const pruning = fresh.options.prune !== 'none' && (action.action === 'delete' || action.action === 'deactivate');
-    if (!match && !described.has(action.address) && !pruning) {
+    // A step of a manifest's change (`LineItemSegments/x#profile_id`) is accounted for by its manifest.
+    if (!match && !described.has(action.address.replace(/#.*$/, '')) && !pruning) {
       tampered.push(`${action.address}: no manifest at this commit describes it and a fresh plan contains no change for it`);
       continue;
     }
@@ -131,6 +133,13 @@ function changeSincePlanned(action: Action, live: LiveState): string | null {
 function currentObject(action: Action, live: LiveState): Record<string, unknown> | undefined {
   if (action.kind === 'Segment') return live.segments.find((s) => s.id === action.id);
   if (action.kind === 'ConversionPixel') return live.pixels.find((p) => p.id === action.id);
+  if (action.request.path === '/profile') {
+    // What the targeting planner recorded of the profile, computed again from what Xandr holds now.
+    const profile = live.profiles.find((p) => p.id === action.id);
+    const lineItemId = isPlainObject(action.live) ? action.live.line_item_id : undefined;
+    const lineItem = live.lineItems.find((li) => li.id === lineItemId && li.profile_id === action.id);
+    return profile && lineItem ? (profileSnapshot(lineItem, profile) as Record<string, unknown>) : undefined;
+  }
   return live.lineItems.find((li) => li.id === action.id);
 }
 

@@ -237,4 +237,28 @@ spec:
   }
 });
 
+test('a saved plan of a targeting change applies as planned, and is refused for a profile a trader edited since', async () => {
+  const ws = workspace({ ...SEED, 'targeting.yaml': targetingYaml('include') });
+  try {
+    assert.is((await cli(['apply', '--auto-approve'], ws.dir)).code, 0);
+    writeFileSync(join(ws.dir, 'targeting.yaml'), targetingYaml('exclude'));
+    assert.is((await cli(['plan', '--out', 'plan.json'], ws.dir)).code, 0);
+    const profileId = profileOf(205).id;
+    await sb.it.control.upsert({ by: { user_full_name: 'Jane Trader' }, profiles: [{ id: profileId, segment_boolean_operator: 'or' }] });
+    sb.it.control.clearLog();
+    const refused = await cli(['apply', '--plan', 'plan.json', '--auto-approve'], ws.dir);
+    assert.is(refused.code, 1, refused.stdout + refused.stderr);
+    assert.match(refused.stdout + refused.stderr, /changed since the plan was made: segment_boolean_operator/);
+    assert.equal(writesIn(sb.it.control.log()), []);
+
+    assert.is((await cli(['plan', '--out', 'plan.json'], ws.dir)).code, 0);
+    sb.it.control.clearLog();
+    const applied = await cli(['apply', '--plan', 'plan.json', '--auto-approve'], ws.dir);
+    assert.is(applied.code, 0, applied.stdout + applied.stderr);
+    assert.equal(calls(writesIn(sb.it.control.log())), ['PUT /profile']);
+  } finally {
+    ws.cleanup();
+  }
+});
+
 test.run();

@@ -8,8 +8,8 @@ import { MEMBER_ID, type Workload } from './workload.js';
 /** Xandr pages (and id lists) hold at most 100 objects. */
 export const PAGE = 100;
 
-export type ReadService = 'member' | 'advertiser' | 'segment' | 'pixel' | 'line-item';
-export const READ_SERVICES: readonly ReadService[] = ['member', 'advertiser', 'segment', 'pixel', 'line-item'];
+export type ReadService = 'member' | 'advertiser' | 'segment' | 'pixel' | 'line-item' | 'profile';
+export const READ_SERVICES: readonly ReadService[] = ['member', 'advertiser', 'segment', 'pixel', 'line-item', 'profile'];
 
 export interface CallCounts {
   logins: number;
@@ -28,8 +28,9 @@ const pages = (objects: number) => Math.max(1, Math.ceil(objects / PAGE));
 /**
  * The lower bound for a plan: one login; the member; the advertisers named, 100 ids per call; every
  * segment of the member, 100 per page; every pixel of each advertiser that has pixels or bindings, 100 per
- * page and advertiser (pixels are listed per advertiser); the bound line items, 100 ids per call.
- * Writes: one per changed object (a POST per missing object, a PUT per edited one, one PUT per line item).
+ * page and advertiser (pixels are listed per advertiser); the bound line items, 100 ids per call; their
+ * profiles, 100 ids per call. Writes: one per changed object (a POST per missing object, a PUT per edited
+ * one, one PUT per line item's pixels, one PUT per profile).
  */
 export function lowerBound(workload: Workload): CallCounts {
   const memberSegments = workload.live.segments.filter((s) => s.member_id === MEMBER_ID).length;
@@ -39,7 +40,7 @@ export function lowerBound(workload: Workload): CallCounts {
   for (const advertiser of workload.pixelAdvertisers) pixelPages += pages(pixelsByAdvertiser.get(advertiser) ?? 0);
 
   const writes: Record<string, number> = {};
-  const service = { Segment: '/segment', ConversionPixel: '/pixel', LineItemPixels: '/line-item' } as const;
+  const service = { Segment: '/segment', ConversionPixel: '/pixel', LineItemPixels: '/line-item', LineItemSegments: '/profile' } as const;
   for (const change of workload.changes.values()) {
     const key = `${change.action === 'create' ? 'POST' : 'PUT'} ${service[change.kind]}`;
     writes[key] = (writes[key] ?? 0) + 1;
@@ -52,6 +53,7 @@ export function lowerBound(workload: Workload): CallCounts {
       segment: pages(memberSegments),
       pixel: pixelPages,
       'line-item': pages(new Set(workload.boundLineItems).size),
+      profile: workload.live.profiles.length ? pages(workload.live.profiles.length) : 0,
     },
     writes,
     maxWritesPerObject: workload.changes.size > 0 ? 1 : 0,
@@ -60,7 +62,7 @@ export function lowerBound(workload: Workload): CallCounts {
 
 /** What a request log shows. Requests refused before reaching a service (429, in-flight cap) are not counted. */
 export function countCalls(log: RequestLogEntry[]): CallCounts {
-  const counts: CallCounts = { logins: 0, reads: { member: 0, advertiser: 0, segment: 0, pixel: 0, 'line-item': 0 }, writes: {}, maxWritesPerObject: 0 };
+  const counts: CallCounts = { logins: 0, reads: { member: 0, advertiser: 0, segment: 0, pixel: 0, 'line-item': 0, profile: 0 }, writes: {}, maxWritesPerObject: 0 };
   const perObject = new Map<string, number>();
   for (const entry of log) {
     if (entry.path === '/auth') {

@@ -35,6 +35,7 @@ const ADVERTISER_BASE = 30_000;
 const SEGMENT_BASE = 2_000_000;
 const PIXEL_BASE = 3_000_000;
 const LINE_ITEM_BASE = 4_000_000;
+const PROFILE_BASE = 5_000_000;
 /** Console-made objects (no code) that the member also holds: read, never touched. */
 const UNMANAGED_SHARE = 0.02;
 /** Documents per manifest file, as a team splits a large advertiser into several files. */
@@ -50,9 +51,9 @@ export interface Workload {
   /** Manifest files by path relative to the repository root (xandr-sync.yaml is the caller's). */
   files: Map<string, string>;
   /** Live objects for `control.upsert` (the member's state before the plan). */
-  live: { advertisers: Json[]; segments: Json[]; pixels: Json[]; lineItems: Json[] };
+  live: { advertisers: Json[]; segments: Json[]; pixels: Json[]; lineItems: Json[]; profiles: Json[] };
   /** Every address whose live object differs from its manifest, and what the plan must do about it. */
-  changes: Map<string, { kind: 'Segment' | 'ConversionPixel' | 'LineItemPixels'; action: ChangeKind }>;
+  changes: Map<string, { kind: 'Segment' | 'ConversionPixel' | 'LineItemPixels' | 'LineItemSegments'; action: ChangeKind }>;
   /** The line-item ids the bindings name. */
   boundLineItems: number[];
   /** Advertisers whose pixels the manifests name (their pixels are listed in a plan). */
@@ -70,7 +71,7 @@ export function generateWorkload(shape: WorkloadShape, seed = 1): Workload {
   const random = new Random(seed);
   const advertiserIds = Array.from({ length: shape.advertisers }, (_, a) => ADVERTISER_BASE + a + 1);
   const changes: Workload['changes'] = new Map();
-  const live: Workload['live'] = { advertisers: [], segments: [], pixels: [], lineItems: [] };
+  const live: Workload['live'] = { advertisers: [], segments: [], pixels: [], lineItems: [], profiles: [] };
   const docs = new Map<string, string[]>();
   const addDoc = (group: string, text: string) => {
     const list = docs.get(group);
@@ -85,6 +86,9 @@ export function generateWorkload(shape: WorkloadShape, seed = 1): Workload {
   // Segments: one in ten at member level, the rest spread over the advertisers.
   const pixelAdvertisers = new Set<number>();
   const segmentDrift = drifted(shape.segments);
+  // Per advertiser, the segments a line item may target that exist live (member-level ones too).
+  const targetable: number[][] = advertiserIds.map(() => []);
+  const memberTargetable: number[] = [];
   for (let i = 0; i < shape.segments; i++) {
     const a = i % shape.advertisers;
     const memberLevel = i % 10 === 9;
@@ -114,6 +118,7 @@ export function generateWorkload(shape: WorkloadShape, seed = 1): Workload {
       else record.expire_minutes = spec.expire_minutes === 1440 ? 10080 : 1440;
       changes.set(`Segment/${name}`, { kind: 'Segment', action: 'update' });
     }
+    (memberLevel ? memberTargetable : targetable[a]!).push(i);
     live.segments.push(record);
   }
   const unmanagedSegments = Math.round(shape.segments * UNMANAGED_SHARE);
@@ -156,6 +161,7 @@ export function generateWorkload(shape: WorkloadShape, seed = 1): Workload {
   // Line items: each binding names 1 to 4 pixels of its advertiser. 70 % are standard cpa line items (pixel
   // revenue allowed), 30 % augmented (standard_v2, no revenue).
   const lineItemDrift = drifted(shape.lineItems);
+  const targetingDrift = drifted(shape.lineItems);
   const boundLineItems: number[] = [];
   const pixelsOf = (a: number) => Math.floor((shape.pixels - 1 - a) / shape.advertisers) + 1;
   for (let k = 0; k < shape.lineItems; k++) {
@@ -202,7 +208,47 @@ export function generateWorkload(shape: WorkloadShape, seed = 1): Workload {
       line_item_type: cpa ? 'standard_v1' : 'standard_v2',
       revenue_type: cpa ? 'cpa' : 'cpm',
       pixels: livePixels,
+      profile_id: PROFILE_BASE + k,
     });
+    addTargeting(random, k, advertiserIds[a]!, [...targetable[a]!, ...memberTargetable], targetingDrift.has(k));
+  }
+
+  /**
+   * Every line item targets 1 or 2 groups of 1 to 3 segments it may use (its advertiser's or member-level),
+   * some excluded, some with a recency window, from the profile its `profile_id` names. Drifted ones were
+   * edited in the console: an action flipped, or a segment taken out of a group.
+   */
+  function addTargeting(rng: Random, k: number, advertiserId: number, usable: number[], drift: boolean): void {
+    const name = `li-${pad(k)}`;
+    const groups: Json[] = [];
+    const liveGroups: { boolean_operator: string; segments: Json[] }[] = [];
+    const taken = new Set<number>();
+    for (let g = 0, n = 1 + rng.int(2); g < n; g++) {
+      const entries: Json[] = [];
+      const elements: Json[] = [];
+      for (let e = 0, m = 1 + rng.int(3); e < m; e++) {
+        const i = usable[rng.int(usable.length)]!;
+        if (taken.has(i)) continue;
+        taken.add(i);
+        const entry: Json = { segment: `seg-${pad(i)}` };
+        const element: Json = { id: SEGMENT_BASE + i, action: 'include', start_minutes: 0, expire_minutes: -1 };
+        if (rng.chance(0.2)) entry.action = element.action = 'exclude';
+        if (rng.chance(0.3)) entry.expire_minutes = element.expire_minutes = rng.pick([1440, 10080, 43200]);
+        entries.push(entry);
+        elements.push(element);
+      }
+      if (entries.length === 0) continue;
+      groups.push({ boolean_operator: 'or', segments: entries });
+      liveGroups.push({ boolean_operator: 'or', segments: elements });
+    }
+    addDoc(`${advDir(k % shape.advertisers)}/targeting`, manifestYaml('LineItemSegments', { name }, { advertiser_id: advertiserId, line_item_id: LINE_ITEM_BASE + k, groups }));
+    if (drift) {
+      const group = liveGroups[0]!;
+      if (group.segments.length > 1 && rng.chance(0.5)) group.segments.pop();
+      else group.segments[0]!.action = group.segments[0]!.action === 'include' ? 'exclude' : 'include';
+      changes.set(`LineItemSegments/${name}`, { kind: 'LineItemSegments', action: 'update' });
+    }
+    live.profiles.push({ id: PROFILE_BASE + k, member_id: MEMBER_ID, advertiser_id: advertiserId, segment_boolean_operator: 'and', segment_group_targets: liveGroups });
   }
 
   const files = new Map<string, string>();

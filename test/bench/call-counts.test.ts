@@ -39,11 +39,11 @@ async function callsOf(args: string[]): Promise<{ calls: CallCounts; stdout: str
   return { calls: countCalls(sb.it.control.log()), stdout: run.stdout };
 }
 
-const READS = { member: 1, advertiser: 1, segment: 21, pixel: 20, 'line-item': 3 };
+const READS = { member: 1, advertiser: 1, segment: 21, pixel: 20, 'line-item': 3, profile: 3 };
 
 test('the workload is what these counts assume', () => {
-  assert.equal(lowerBound(workload).reads, READS, 'one page of 100 per service and scope: 2,025 segments, 25 pixels in each of 20 advertisers, 300 line items');
-  assert.is(workload.changes.size, 140);
+  assert.equal(lowerBound(workload).reads, READS, 'one page of 100 per service and scope: 2,025 segments, 25 pixels in each of 20 advertisers, 300 line items and their 300 profiles');
+  assert.is(workload.changes.size, 155);
 });
 
 test('plan: one login and the lower bound of reads, per service; no writes; exactly the drifted objects', async () => {
@@ -52,7 +52,7 @@ test('plan: one login and the lower bound of reads, per service; no writes; exac
   assert.equal(calls.reads, READS);
   assert.equal(calls.writes, {}, 'a plan writes nothing');
   const plan = JSON.parse(stdout) as { summary: { writes: number; reads: number }; actions: { address: string; action: string }[] };
-  assert.is(plan.summary.reads, 46, 'the plan reports the reads it made');
+  assert.is(plan.summary.reads, 49, 'the plan reports the reads it made');
   assert.equal(
     plan.actions.map((a) => `${a.address} ${a.action}`).sort(),
     [...workload.changes].map(([address, c]) => `${address} ${c.action}`).sort(),
@@ -60,11 +60,11 @@ test('plan: one login and the lower bound of reads, per service; no writes; exac
   );
 });
 
-test('apply: the same reads, then one write per changed object and one PUT per line item', async () => {
+test('apply: the same reads, then one write per changed object, one PUT per line item and one per profile', async () => {
   const { calls } = await callsOf(['apply', '--auto-approve']);
   assert.is(calls.logins, 1);
   assert.equal(calls.reads, READS);
-  assert.equal(calls.writes, { 'POST /segment': 15, 'PUT /segment': 85, 'PUT /pixel': 25, 'PUT /line-item': 15 });
+  assert.equal(calls.writes, { 'POST /segment': 15, 'PUT /segment': 85, 'PUT /pixel': 25, 'PUT /line-item': 15, 'PUT /profile': 15 });
   assert.equal(calls.writes, lowerBound(workload).writes);
   assert.is(calls.maxWritesPerObject, 1, 'no object written twice');
 });

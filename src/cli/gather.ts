@@ -5,11 +5,12 @@ import { loadManifests } from '../manifest/index.js';
 import type { LoadResult, PruneMode } from '../manifest/types.js';
 import { checkSavedPlanTarget, readSavedPlan } from '../apply/saved-plan.js';
 import { SavedPlanError } from '../apply/apply-errors.js';
-import { buildPlan, checkSavedPlan, parseScopeObjects, type Plan, type PlanScope, type Selection } from '../plan/index.js';
+import { buildPlan, checkSavedPlan, parseScopeObjects, type Plan, type PlanInput, type PlanScope, type Selection } from '../plan/index.js';
 import { changedFilesSince } from '../git/changed-files.js';
 import { checkRevision } from '../git/revision.js';
 import { changedDocuments, type FileVersions } from '../manifest/index.js';
 import { readPlanInput } from '../read/plan-input.js';
+import { attributeDrift } from '../read/attribution.js';
 import { formatDiagnostic, renderAnnotationsGithub } from '../render/diagnostics.js';
 import { render } from '../render/registry.js';
 import type { Style } from '../render/style.js';
@@ -131,7 +132,7 @@ export async function planFromManifests(
   paths: string[],
   output: CommandOutput,
   options: PlanRunOptions,
-): Promise<{ load: LoadResult; connection: Connection; plan: Plan }> {
+): Promise<{ load: LoadResult; connection: Connection; plan: Plan; input: PlanInput }> {
   const load = await loadOrFail(io, paths, output, credentialDestination(io, options));
   load.config = {
     ...load.config,
@@ -156,7 +157,10 @@ export async function planFromManifests(
       signal: io.stopSignal,
       now: () => new Date(io.clock.now()),
     });
-    return { load, connection, plan: buildPlan(input) };
+    const plan = buildPlan(input);
+    // Who changed what drifted, from Xandr's Change Log (bounded; never fails the plan).
+    if (plan.errors.length === 0) await attributeDrift(connection.client, plan, { maxLookups: load.config.attribution.max_lookups, signal: io.stopSignal });
+    return { load, connection, plan, input };
   } catch (error) {
     await connection.close();
     throw error;

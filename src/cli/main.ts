@@ -17,6 +17,7 @@ const commands: Record<string, () => Promise<Command>> = {
   sandbox: async () => (await import('./sandbox.js')).sandboxCommand,
   login: async () => (await import('./login.js')).loginCommand,
   show: async () => (await import('./show.js')).showCommand,
+  'accept-drift': async () => (await import('./accept-drift.js')).acceptDriftCommand,
 };
 
 /** The version users installed: package.json's, read once (dist/cli/main.js and src/cli/main.ts sit two levels down). */
@@ -24,7 +25,7 @@ const VERSION: string = (JSON.parse(readFileSync(new URL('../../package.json', i
 
 function helpText(): string {
   return [
-    'xandr-sync: keep Xandr segments, conversion pixels and line-item pixels equal to YAML in git',
+    'xandr-sync: keep Xandr segments, conversion pixels, and line items\' pixels and segment targeting equal to YAML in git',
     '',
     'Usage: xandr-sync <command> [options]',
     '',
@@ -36,6 +37,7 @@ function helpText(): string {
     '  import               write manifests for live objects, to adopt an existing account',
     '  sandbox              run the Xandr API emulator on 127.0.0.1',
     '  show FILE            show a plan saved by plan --out',
+    '  accept-drift         write drifted live values back into the manifests',
     '  login                log in once and write the token to a file, for CI jobs to share',
     '',
     "Run 'xandr-sync <command> --help' for a command's options.",

@@ -6,6 +6,7 @@ import { findPruneCandidates, planPrune, pruneWarnings } from './prune.js';
 import type { Draft } from './coded-object.js';
 import { planSegments } from './plan-segments.js';
 import { planTargeting } from './plan-targeting.js';
+import { annotateImpact, riskSummary } from './impact.js';
 import { scopeDrafts, scopeObjects, type PlanScope } from './change-scope.js';
 import { selectActions, type Selection } from './select.js';
 import { sequence } from './sequence.js';
@@ -45,6 +46,9 @@ export function buildPlan(input: PlanInput): Plan {
   const planned = parts.flatMap((p) => p.drafts);
   const unchanged = parts.reduce((n, p) => n + p.unchanged, 0);
   const all = [...planned, ...planPrune(ctx, pruning, planned)];
+  // The live state's time: the planner has no clock, and "in flight" is relative to when Xandr was read.
+  const now = Number.isNaN(Date.parse(input.createdAt)) ? null : Date.parse(input.createdAt);
+  annotateImpact(ctx, all, now);
   const scoped = input.scope ? scopeDrafts(all, input.scope.documents) : { kept: all, warnings: [] };
   const candidates = scoped.kept;
   const selected = selectActions(candidates, input.selection);
@@ -71,6 +75,7 @@ export function buildPlan(input: PlanInput): Plan {
     actions,
     warnings: [...pruneWarnings(actions), ...scoped.warnings, ...selected.warnings, ...guardWarnings(actions, guards)],
     errors: ctx.errors,
+    risks: riskSummary(ctx, actions, now),
     guards,
     options: {
       prune: input.config.prune,
@@ -92,7 +97,7 @@ function summarize(actions: Action[], unchanged: number, reads: number): Summary
  * The guard checks, shared by the plan (to warn) and apply (to refuse before the first write). Counted from
  * the actions themselves, never from a summary: a saved plan's summary is whatever its file says.
  */
-export function guardViolations(actions: readonly Pick<Action, 'action'>[], guards: Plan['guards']): string[] {
+export function guardViolations(actions: readonly Pick<Action, 'action' | 'address' | 'impact'>[], guards: Plan['guards']): string[] {
   const out: string[] = [];
   const changes = actions.length;
   const deletes = actions.filter((a) => a.action === 'delete' || a.action === 'deactivate').length;
@@ -101,6 +106,11 @@ export function guardViolations(actions: readonly Pick<Action, 'action'>[], guar
   }
   if (guards.max_deletes !== undefined && deletes > guards.max_deletes) {
     out.push(`${deletes} deletions/deactivations exceed guards.max_deletes (${guards.max_deletes}); raise it in xandr-sync.yaml or pass --max-deletes ${deletes}`);
+  }
+  const goalDetaches = actions.filter((a) => (a.impact?.detaches_goal_pixels?.length ?? 0) > 0);
+  if (guards.goal_pixel_detach === 'refuse' && goalDetaches.length > 0) {
+    const which = goalDetaches.map((a) => `${a.address} (pixel ${a.impact!.detaches_goal_pixels!.join(', ')} of line item ${a.impact!.line_item.id})`).join('; ');
+    out.push(`detaching a goal pixel is refused by guards.goal_pixel_detach: refuse in xandr-sync.yaml: ${which}; change the line item's goal first, or set goal_pixel_detach: warn`);
   }
   return out;
 }

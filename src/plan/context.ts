@@ -33,6 +33,8 @@ export interface PlanContext {
   targetableSegmentById: Map<number, LiveSegment>;
   /** What each targeted profile holds before and after the plan (filled by the targeting planner, read by prune). */
   targetingOutcomes: TargetingOutcome[];
+  /** The line item a LineItemSegments action is about (its own id is the profile's), for its impact. */
+  lineItemOfAction: Map<string, number>;
 }
 
 /** The segment ids a managed line item's profile targets now and once the plan is applied. */
@@ -75,6 +77,7 @@ export function createContext(desired: Desired, live: LiveState, config: Project
     profileById: new Map(live.profiles.map((p) => [p.id, p])),
     targetableSegmentById: new Map([...live.referencedSegments, ...live.segments].map((s) => [s.id, s])),
     targetingOutcomes: [],
+    lineItemOfAction: new Map(),
   };
 }
 

@@ -91,6 +91,7 @@ function planOne(ctx: PlanContext, manifest: TargetingManifest): Draft[] | null 
   ctx.targetingOutcomes.push(outcome);
   const drafts = profile ? updateProfile(ctx, manifest, lineItem, profile, groups, [...dependsOn]) : createProfile(manifest, lineItem, groups, [...dependsOn]);
   outcome.address = drafts[0]?.address ?? null;
+  for (const draft of drafts) ctx.lineItemOfAction.set(draft.address, lineItem.id);
   return drafts;
 }
 
@@ -187,7 +188,7 @@ function createProfile(manifest: TargetingManifest, lineItem: LiveLineItem, grou
       ],
       depends_on: dependsOn,
       live: null,
-      warnings: [`${label} has no profile: this creates one with the targeting, then ${address}#profile_id points the line item at it (2 writes, in order)`, ...activeWarning(lineItem)],
+      warnings: [`${label} has no profile: this creates one with the targeting, then ${address}#profile_id points the line item at it (2 writes, in order)`],
       id: null,
       source: manifest.source,
     },
@@ -215,7 +216,7 @@ function updateProfile(ctx: PlanContext, manifest: TargetingManifest, lineItem: 
   const snapshot = profileSnapshot(lineItem, profile);
   const label = lineItemLabel(lineItem);
   if (changes.length > 0) {
-    const warnings = [...activeWarning(lineItem), ...removalWarnings(ctx, lineItem, profile, groups)];
+    const warnings = removalWarnings(ctx, lineItem, profile, groups);
     if (flat.length > 0) {
       warnings.unshift(
         `profile ${profile.id} of ${label} uses the flat segment_targets (${flat.length} segment${flat.length === 1 ? '' : 's'}); it is converted to segment_group_targets, as the console does: this PUT writes the groups, then ${manifest.address}#segment_targets empties the flat list`,
@@ -256,10 +257,6 @@ function updateProfile(ctx: PlanContext, manifest: TargetingManifest, lineItem: 
 
 function lineItemLabel(lineItem: LiveLineItem): string {
   return `line item ${lineItem.id}${lineItem.name ? ` (${lineItem.name})` : ''}`;
-}
-
-function activeWarning(lineItem: LiveLineItem): string[] {
-  return lineItem.state === 'active' ? [`changes who active ${lineItemLabel(lineItem)} can reach: its delivery changes as soon as this is applied`] : [];
 }
 
 /** Segments the plan stops including: a line item that loses an include may reach more users, not fewer. */

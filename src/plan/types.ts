@@ -96,6 +96,8 @@ export interface LineItemImpact {
 
 export interface Impact {
   line_item: LineItemImpact;
+  /** The goal pixels (`goal_pixels`) this action detaches; absent when none. `guards.goal_pixel_detach: refuse` stops those. */
+  detaches_goal_pixels?: number[];
 }
 
 /** The latest change Xandr's Change Log records for a drifted object (never its session id or client IP). */
@@ -107,6 +109,14 @@ export interface DriftAttribution {
   /** `created_on`, as Xandr gives it. */
   changed_at: string | null;
   changes: { field: string; old: Json; new: Json }[];
+}
+
+export interface AttributionSummary {
+  /** Objects whose latest change was looked up, and change-log reads it took. */
+  looked_up: number;
+  reads: number;
+  /** Why some or all drift is shown without who changed it (not permitted, throttled, the bound); null when all was attributed. */
+  note: string | null;
 }
 
 export interface PlanError {
@@ -168,6 +178,10 @@ export interface Plan {
   warnings: string[];
   /** Things Xandr would refuse at apply time. A plan with errors is never applied. */
   errors: PlanError[];
+  /** What the change does to line items that spend, most serious first: the text and markdown plans open with it (absent in plans of 0.1). */
+  risks?: string[];
+  /** How the drifted objects were attributed from Xandr's Change Log; absent when attribution was not attempted. */
+  attribution?: AttributionSummary;
   /** The project file's guard limits when planned (apply of a saved plan checks them against the file's). */
   guards: { max_changes?: number; max_deletes?: number; goal_pixel_detach?: 'warn' | 'refuse' };
   options: PlanOptions;

@@ -2,7 +2,7 @@ import type { Action, Plan } from '../plan/types.js';
 import { clip, codeSpan, escapeCell, escapeInline, fitMarkdown, type MarkdownSection } from './markdown-fit.js';
 import { formatPlanError, scopeLine, targetLabel } from './plan-text.js';
 import type { RenderOptions, Sink } from './types.js';
-import { describeChanges, liveLabel, requestLine } from './values.js';
+import { describeChanges, driftText, impactText, liveLabel, requestLine } from './values.js';
 
 /** GitHub refuses comments over 65,536 characters; the default leaves room for a marker and a footer. */
 export const DEFAULT_MARKDOWN_LIMIT = 60_000;
@@ -20,8 +20,8 @@ const MAX_TEXT = 300;
 const MAX_CHANGES_PER_ROW = 20;
 
 /**
- * The plan for a pull-request comment or a step summary: a one-line summary first, then the risks a
- * reviewer must see (unfolded), then the details per kind folded in <details>. Past `maxLength` whole rows
+ * The plan for a pull-request comment or a step summary: a one-line summary first, then the risk summary
+ * and the warnings a reviewer must see (unfolded), then the details per kind folded in <details>. Past `maxLength` whole rows
  * are dropped from the end (tables keep their header, every <details> is closed) and a note says what was
  * left out.
  */
@@ -31,7 +31,12 @@ export function renderPlanMarkdown(plan: Plan, sink: Sink, options: RenderOption
 
 function planMarkdown(plan: Plan, options: RenderOptions): string {
   const limit = options.maxLength ?? DEFAULT_MARKDOWN_LIMIT;
-  const head = [headline(plan, options), '', contextLine(plan), ''];
+  const head = [headline(plan, options), ''];
+  // The risk summary opens the comment, before any detail (it is short: one line per kind of risk).
+  const summary = plan.errors.length ? [] : (plan.risks ?? []);
+  if (summary.length > 0) head.push('**Risk summary**', '', ...summary.map((r) => `- ⚠️ ${escapeInline(clip(r, MAX_TEXT * 3))}`), '');
+  head.push(contextLine(plan), '');
+  if (plan.attribution?.note) head.push(`_Attribution: ${escapeInline(clip(plan.attribution.note, MAX_TEXT))}_`, '');
   if (plan.scope) head.push(`_${escapeInline(scopeLine(plan.scope))}_`, '');
   const note = (shown: number, total: number, omitted: string[]) =>
     `> **Truncated** to stay within GitHub's size limit: ${shown} of ${total} lines are shown.${omitted.length ? ` Not shown: ${omitted.map(escapeInline).join('; ')}.` : ''} Run \`xandr-sync plan\` locally, or download the saved plan, for the full list.`;
@@ -41,17 +46,17 @@ function planMarkdown(plan: Plan, options: RenderOptions): string {
     return fitMarkdown(head, [{ title: null, rows: errors }], { limit, note });
   }
   const sections: MarkdownSection[] = [];
-  const risks = riskLines(plan);
-  if (risks.length > 0) sections.push({ title: `Risks (${risks.length})`, rows: risks, open: true });
+  const warnings = warningLines(plan);
+  if (warnings.length > 0) sections.push({ title: `Warnings (${warnings.length})`, rows: warnings, open: true });
   for (const kind of Object.keys(KIND_TITLES) as Action['kind'][]) {
     const actions = plan.actions.filter((a) => a.kind === kind);
     if (actions.length === 0) continue;
-    sections.push({ title: `${KIND_TITLES[kind]}: ${countsText(actions)}`, columns: ['Action', 'Address', 'Object', 'Changes'], rows: actions.map(row) });
+    sections.push({ title: `${KIND_TITLES[kind]}: ${countsText(actions)}`, columns: ['Action', 'Address', 'Object', 'Changes'], rows: actions.map((a) => row(a, plan.created_at)) });
   }
   return fitMarkdown(head, sections, { limit, note });
 }
 
-function riskLines(plan: Plan): string[] {
+function warningLines(plan: Plan): string[] {
   return [
     ...plan.warnings.map((w) => `- ${escapeInline(clip(w, MAX_TEXT * 3))}`),
     ...plan.actions.flatMap((a) => a.warnings.map((w) => `- ${codeSpan(a.address)}: ${escapeInline(clip(w, MAX_TEXT * 3))}`)),
@@ -74,8 +79,8 @@ function headline(plan: Plan, options: RenderOptions): string {
     .map(([kind, n]) => `${n} ${kind}`)
     .join(', ');
   const estimate = options.writesPerMinute ? `, about ${formatDuration(estimateApplyMs(s.writes, options.writesPerMinute))} at ${options.writesPerMinute} writes/min` : '';
-  const risks = plan.warnings.length + plan.actions.reduce((n, a) => n + a.warnings.length, 0);
-  const riskText = risks ? ` · ⚠️ ${risks} risk${risks === 1 ? '' : 's'}` : '';
+  const warnings = plan.warnings.length + plan.actions.reduce((n, a) => n + a.warnings.length, 0);
+  const riskText = warnings ? ` · ⚠️ ${warnings} warning${warnings === 1 ? '' : 's'}` : '';
   return `### xandr-sync plan: ${parts.join(', ')} (${perKind}) · ${count(s.reads, 'read')}, ${count(s.writes, 'write')}${estimate}${riskText}`;
 }
 
@@ -88,17 +93,19 @@ function contextLine(plan: Plan): string {
   return `**Target:** ${escapeInline(targetLabel(plan))}${git} · ${plan.summary.unchanged} unchanged`;
 }
 
-function row(action: Action): string {
+function row(action: Action, createdAt: string): string {
   const lines = describeChanges(action).map((line) =>
     line.sign === '~' ? `${line.label}: ${line.before} → ${line.after}` : line.sign === '+' ? `+ ${line.label}: ${line.after}` : `− ${line.label} (was ${line.before})`,
   );
   const shown = lines.slice(0, MAX_CHANGES_PER_ROW).map((l) => clip(l, MAX_TEXT));
   if (lines.length > shown.length) shown.push(`… and ${lines.length - shown.length} more changes`);
+  const object = [liveLabel(action) || '(new)', ...(action.impact ? [clip(impactText(action.impact.line_item, createdAt), MAX_TEXT)] : [])];
+  const drift = action.drift ? [`⟲ ${clip(driftText(action.drift), MAX_TEXT)}`] : [];
   const cells = [
     action.action,
     codeSpan(action.address),
-    escapeCell(liveLabel(action) || '(new)'),
-    [requestLine(action), ...shown].map(escapeCell).join('<br>'),
+    object.map(escapeCell).join('<br>'),
+    [requestLine(action), ...drift, ...shown].map(escapeCell).join('<br>'),
   ];
   return `| ${cells.join(' | ')} |`;
 }

@@ -2,7 +2,7 @@ import type { Action, Plan, PlanError } from '../plan/types.js';
 import { inertInline } from '../core/inert.js';
 import type { RenderOptions, Sink } from './types.js';
 import { plainStyle, type Style } from './style.js';
-import { ACTION_SIGN, describeChanges, liveLabel, requestLine } from './values.js';
+import { ACTION_SIGN, describeChanges, driftText, impactText, liveLabel, requestLine } from './values.js';
 
 /** The plan for a terminal or a log, Terraform-like: one block per action, then one summary line. */
 export function renderPlanText(plan: Plan, out: Sink, options: RenderOptions): void {
@@ -14,11 +14,19 @@ export function renderPlanText(plan: Plan, out: Sink, options: RenderOptions): v
     write(style.red(`Plan failed: ${plan.errors.length} error${plural(plan.errors.length)}. Nothing will be written to Xandr.`));
     return;
   }
+  // The risk summary comes before any detail: what a reviewer must weigh, in a few lines.
+  const risks = plan.risks ?? [];
+  if (plan.actions.length > 0 && risks.length > 0) {
+    write(style.bold(style.yellow(`Risk summary (${risks.length}):`)));
+    for (const risk of risks) write(style.yellow(`  ! ${inertInline(risk)}`));
+    write();
+  }
   if (plan.actions.length > 0) {
     write(`xandr-sync will make these changes (${targetLabel(plan)}):`);
     write();
-    for (const action of plan.actions) renderAction(action, write, style);
+    for (const action of plan.actions) renderAction(action, write, style, plan.created_at);
   }
+  if (plan.attribution?.note) write(style.dim(`Attribution: ${inertInline(plan.attribution.note)}`));
   for (const warning of plan.warnings) write(style.yellow(`Warning: ${inertInline(warning)}`));
   if (plan.warnings.length) write();
   // Deletes and deactivations come only from prune: the last thing a reviewer reads before the summary.
@@ -37,7 +45,7 @@ export function scopeLine(scope: NonNullable<Plan['scope']>): string {
   return `Scoped to the ${n} object${plural(n)} whose manifests changed since ${scope.changed_since} (${scope.commit.slice(0, 12)}); drift on other objects is the drift check's business (xandr-sync sync --mode detect).`;
 }
 
-function renderAction(action: Action, write: (line?: string) => void, style: Style): void {
+function renderAction(action: Action, write: (line?: string) => void, style: Style, createdAt: string): void {
   const sign = ACTION_SIGN[action.action];
   const colour = sign === '+' ? style.green : sign === '-' ? style.red : style.yellow;
   const what = liveLabel(action);
@@ -54,6 +62,8 @@ function renderAction(action: Action, write: (line?: string) => void, style: Sty
     else if (line.sign === '+') write(`      ${lineColour('+')} ${label}  ${line.after}`);
     else write(`      ${lineColour('-')} ${label}  ${style.dim(`(was ${line.before})`)}`);
   }
+  if (action.impact) write(style.dim(`      = ${inertInline(impactText(action.impact.line_item, createdAt))}`));
+  if (action.drift) write(`      ${style.yellow(`? ${inertInline(driftText(action.drift))}`)}`);
   for (const warning of action.warnings) write(`      ${style.yellow(`! ${inertInline(warning)}`)}`);
   write();
 }

@@ -1,4 +1,5 @@
-import type { Action, Change, Json } from '../plan/types.js';
+import type { Action, Change, DriftAttribution, Json, LineItemImpact } from '../plan/types.js';
+import { inFlight } from '../plan/impact.js';
 
 const KNOWN_AFTER_APPLY = '(known after apply)';
 
@@ -109,6 +110,48 @@ function targetingLabel(action: Action, parts: string[]): string {
   if (index === '-') return `${name} segment`;
   const id = valueAt(action.live, `/segment_group_targets/${group}/segments/${index}/id`);
   return [name, 'segment', id === undefined ? `#${index}` : String(id), ...field].join(' ');
+}
+
+const money = (n: number | null) => (n === null ? null : n.toLocaleString('en-US', { maximumFractionDigits: 2 }));
+
+/**
+ * The line item's facts in one line, for the reviewer: `line item 503 "Acme Brand": active, in flight
+ * (2026-11-01 to 2026-12-31), budget 30,000 lifetime / 300 daily, revenue cpm, CPA goal (a goal pixel)`.
+ */
+export function impactText(impact: LineItemImpact, createdAt: string): string {
+  const now = Number.isNaN(Date.parse(createdAt)) ? null : Date.parse(createdAt);
+  const flight = inFlight(impact, now);
+  const dates = impact.start_date || impact.end_date ? ` (${(impact.start_date ?? '…').slice(0, 10)} to ${(impact.end_date ?? 'no end').slice(0, 10)})` : '';
+  const when = flight === true ? `in flight${dates}` : flight === false ? `not in flight${dates}` : `flight${dates || ' unknown'}`;
+  const budget = [money(impact.lifetime_budget) && `${money(impact.lifetime_budget)} lifetime`, money(impact.daily_budget) && `${money(impact.daily_budget)} daily`].filter(Boolean).join(' / ');
+  const parts = [
+    `${impact.state ?? 'state unknown'}, ${when}`,
+    budget ? `budget ${budget}` : null,
+    impact.line_item_type === 'standard_v2' ? 'augmented' : null,
+    impact.revenue_type ? `revenue ${impact.revenue_type}` : null,
+    impact.goal_type && impact.goal_type !== 'none' ? `${impact.goal_type.toUpperCase()} goal${impact.goal_pixel ? ' (a goal pixel of it)' : ''}` : null,
+  ].filter((p): p is string => p !== null);
+  return `line item ${impact.id}${impact.name ? ` ${JSON.stringify(impact.name)}` : ''}: ${parts.join(', ')}`;
+}
+
+/** How a change was made, in words: `hbui` is the console, `direct` the API, the rest console tools. */
+export function sourceWords(source: string | null): string {
+  if (source === null) return 'in Xandr';
+  if (source === 'hbui') return 'in the console';
+  if (source === 'direct') return 'through the API';
+  if (source === 'bmwBulkEdit') return "with the console's bulk edit";
+  if (source === 'bmwInlineEdit') return "with the console's inline edit";
+  if (source.startsWith('LIAA')) return `with a console line-item tool (${source})`;
+  return `through ${source}`;
+}
+
+/** `changed in the console by Jane Trader, 2026-11-30 14:02 (short_name: "A" -> "B")`. */
+export function driftText(drift: DriftAttribution): string {
+  const who = drift.changed_by ? ` by ${drift.changed_by}` : '';
+  const when = drift.changed_at ? `, ${drift.changed_at.slice(0, 16)}` : '';
+  const what = drift.changes.slice(0, 5).map((c) => `${c.field}: ${formatValue(c.old)} -> ${formatValue(c.new)}`);
+  const more = drift.changes.length > 5 ? `, and ${drift.changes.length - 5} more` : '';
+  return `changed ${sourceWords(drift.request_source)}${who}${when}${what.length ? ` (${what.join(', ')}${more})` : ''}`;
 }
 
 /** `POST /segment?advertiser_id=1234`, refs shown as (known after apply). */

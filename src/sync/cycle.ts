@@ -11,6 +11,7 @@ import type { LoadResult } from '../manifest/types.js';
 import { buildPlan, type Plan } from '../plan/index.js';
 import type { LiveSnapshot } from '../read/incremental.js';
 import { readCycleInput } from '../read/plan-input.js';
+import { attributeDrift } from '../read/attribution.js';
 import type { SnapshotStore } from './snapshot-store.js';
 import { formatDiagnostic } from '../render/diagnostics.js';
 import type { ConnectionKeeper } from './connections.js';
@@ -158,6 +159,8 @@ async function steps(deps: CycleDeps, signal: AbortSignal, source: CycleSource, 
     state.calls.full_read_reason = read.reason;
     state.gathered = { desired: input.desired, live: input.live };
     plan = buildPlan(input);
+    // Who changed what drifted, from Xandr's Change Log: the cycle log and the webhook say it in words.
+    if (plan.errors.length === 0) await attributeDrift(connection.client, plan, { maxLookups: load.config.attribution.max_lookups, signal });
   } catch (error) {
     count();
     if (isAuthError(error)) state.loginOk = false;

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Plan } from '../plan/index.js';
+import { inertInline } from '../core/inert.js';
+import { driftText } from '../render/values.js';
 import type { CycleReport } from './types.js';
 
 export type NotificationEvent = 'drift' | 'failure' | 'recovery' | 'resolved';
@@ -107,7 +109,8 @@ function message(event: NotificationEvent, headline: string, report: CycleReport
 }
 
 function changeList(plan: Plan): string[] {
-  const lines = plan.actions.slice(0, MAX_LISTED).map((a) => `${a.action} ${a.address}`);
+  // Who changed it, when the Change Log says: "update Segment/x (changed in the console by Jane Trader, ...)".
+  const lines = plan.actions.slice(0, MAX_LISTED).map((a) => inertInline(`${a.action} ${a.address}${a.drift ? ` (${clip(driftText(a.drift))})` : ''}`));
   if (plan.actions.length > MAX_LISTED) lines.push(`and ${plan.actions.length - MAX_LISTED} more`);
   return lines;
 }

@@ -8,6 +8,7 @@ export * from './segments.js';
 export * from './pixels.js';
 export * from './line-items.js';
 export * from './profiles.js';
+export * from './change-log-reads.js';
 export * from './accounts.js';
 export { PAGE_SIZE, parseXandrTimestamp, xandrTimestamp } from './service.js';
 export { createObject, deleteObject, updateObject, type Write } from './writes.js';

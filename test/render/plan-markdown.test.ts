@@ -21,8 +21,8 @@ test('a small plan: summary line first, then risks open, then one folded block p
   const p = plan([action('Segment', { action: 'create', id: null, live: null }), action('ConversionPixel'), action('LineItemPixels', { warnings: ['pixel 777 is detached from active line item 205'] })]);
   const md = renderToString('plan', 'markdown', p, { writesPerMinute: 60 });
   const lines = md.split('\n');
-  assert.match(lines[0]!, /^### xandr-sync plan: 1 to create, 2 to update, 0 to delete \(1 Segment, 1 ConversionPixel, 1 LineItemPixels\) · 12 reads, 3 writes, about 1 s at 60 writes\/min · ⚠️ 1 risk$/);
-  assert.ok(md.indexOf('<details open>\n<summary>Risks (1)</summary>') < md.indexOf('<summary>Segments: 1 to create</summary>'), 'risks come before details');
+  assert.match(lines[0]!, /^### xandr-sync plan: 1 to create, 2 to update, 0 to delete \(1 Segment, 1 ConversionPixel, 1 LineItemPixels\) · 12 reads, 3 writes, about 1 s at 60 writes\/min · ⚠️ 1 warning$/);
+  assert.ok(md.indexOf('<details open>\n<summary>Warnings (1)</summary>') < md.indexOf('<summary>Segments: 1 to create</summary>'), 'warnings come before details');
   assert.match(md, /- `LineItemPixels\/line-item-\d+`: pixel 777 is detached from active line item 205/);
   assert.match(md, /<summary>Line-item pixels: 1 to update<\/summary>/);
   assert.not.match(md, /Truncated/);

@@ -115,6 +115,22 @@ test('--once --mode detect: drift is reported, never written, and announced once
   assert.match(hook.posts[1].text, /Xandr matches git again/);
 });
 
+test('--once --mode detect: a console edit is attributed in the cycle log and the webhook message, without the session id', async () => {
+  const applied = await sync(['--repo', repo.url, '--allow-file-url', '--once']);
+  assert.is(applied.code, 0, applied.stderr);
+  const segment = sb.it.control.snapshot().segments.find((s: any) => s.code === 'retargeting-segment') as any;
+  await sb.it.control.upsert({ by: { user_full_name: 'Jane Trader', request_source: 'hbui' }, segments: [{ id: segment.id, short_name: 'Edited in the console' }] });
+  const sessions = sb.it.control.snapshot().changeLog.map((t: any) => t.session_id).filter((v: unknown): v is string => typeof v === 'string');
+  const run = await sync(['--repo', repo.url, '--allow-file-url', '--once', '--mode', 'detect'], { XANDR_SYNC_WEBHOOK_URL: hook.url });
+  assert.is(run.code, 0, run.stderr);
+  assert.match(run.stdout, /changed in the console by Jane Trader, [0-9-]+ [0-9:]+ \(short_name: "Retargeting Segment" -> "Edited in the console"\)/);
+  assert.is(hook.posts.length, 1);
+  assert.match(hook.posts[0].text, /update Segment\/retargeting-segment \(changed in the console by Jane Trader/);
+  for (const secret of [...sessions, 'session_id', 'client_ip']) {
+    assert.not.ok(run.stdout.includes(secret) || run.stderr.includes(secret) || hook.raw.some((b: string) => b.includes(secret)), `leaked ${secret.slice(0, 10)}`);
+  }
+});
+
 test('a failed --once cycle exits 1 and says where it stopped', async () => {
   repo.commit({ 'bad.yaml': 'apiVersion: xandr-sync/v1\nkind: Segment\nmetadata:\n  name: x\nspec:\n  short_name: 5\n  bogus: 1\n' }, 'Break it');
   const run = await sync(['--repo', repo.url, '--allow-file-url', '--once']);

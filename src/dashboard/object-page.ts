@@ -57,7 +57,9 @@ function sideBySide(entry: ObjectEntry): Html {
   const desired = entry.manifest ? specOf(entry.manifest) : {};
   const live = liveFields(entry);
   const changed = new Set((entry.action?.changes ?? []).map((c) => c.path.split('/')[1]!.replace(/~1/g, '/').replace(/~0/g, '~')));
-  const fields = [...new Set([...Object.keys(desired), ...IDENTITY_FIELDS.filter((f) => live !== null && f in live), ...changed])];
+  // Without a manifest (a live object the plan prunes) every live field is worth seeing.
+  const shown = entry.manifest ? IDENTITY_FIELDS.filter((f) => live !== null && f in live) : Object.keys(live ?? {});
+  const fields = [...new Set([...Object.keys(desired), ...shown, ...changed])];
   return html`<table class="side-by-side-table" id="fields">
 <thead><tr><th>Field</th><th>Desired (git)</th><th>Live (Xandr)</th><th></th></tr></thead>
 <tbody>${fields.map((field) => {

@@ -42,13 +42,13 @@ export function referenceIndex(entries: readonly ObjectEntry[]): ReferenceIndex 
   for (const entry of entries) {
     if (!entry.manifest || entry.kind === 'Segment' || entry.kind === 'ConversionPixel') continue;
     const lineItem = lineItemIdOf(entry.manifest, entry.live);
-    if (lineItem !== null) byLineItem.set(lineItem, [...(byLineItem.get(lineItem) ?? []), entry]);
+    if (lineItem !== null) push(byLineItem, lineItem, entry);
     const resolved = referencesIn(specOf(entry.manifest)).map((reference) => {
       const target =
         reference.name !== undefined
           ? (byName.get(nameKey(reference.kind, entry.advertiserId, reference.name)) ?? byName.get(nameKey(reference.kind, null, reference.name)) ?? null)
           : (byId.get(`${reference.kind}:${reference.id}`) ?? null);
-      if (target) referrers.set(target, [...(referrers.get(target) ?? []), entry]);
+      if (target) push(referrers, target, entry);
       return { reference, entry: target };
     });
     targets.set(entry, resolved);
@@ -68,6 +68,12 @@ export function referenceIndex(entries: readonly ObjectEntry[]): ReferenceIndex 
 /** Segments are named per member (advertiser null), pixels per advertiser. */
 function nameKey(kind: Reference['kind'], advertiserId: number | null, name: string): string {
   return `${kind}:${kind === 'Segment' ? '' : (advertiserId ?? '')}/${name.toLowerCase()}`;
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
 
 function unique<T>(list: T[]): T[] {

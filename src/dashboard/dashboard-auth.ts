@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 /** Shorter tokens are refused: the dashboard may face a network, and a token is its only lock there. */
-export const MIN_TOKEN_LENGTH = 16;
+const MIN_TOKEN_LENGTH = 16;
 
 /** Why a token file's content cannot be used, or null. */
 export function tokenProblem(token: string): string | null {

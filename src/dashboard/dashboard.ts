@@ -9,7 +9,7 @@ import { overviewPage } from './overview-page.js';
 import type { PageContext } from './page-parts.js';
 import type { DashboardSources, ObjectIndex } from './types.js';
 
-export interface DashboardResponse {
+interface DashboardResponse {
   status: number;
   type: string;
   body: string | Buffer;

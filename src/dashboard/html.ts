@@ -21,7 +21,7 @@ export class Html {
 }
 
 /** What a template may interpolate: text (escaped), numbers, Html, lists of those; null, undefined and false print nothing. */
-export type HtmlValue = Html | string | number | boolean | null | undefined | readonly HtmlValue[];
+type HtmlValue = Html | string | number | boolean | null | undefined | readonly HtmlValue[];
 
 /**
  * The one escape for the dashboard: hidden and control characters shown as `\uXXXX` (core/inert.ts, so a

@@ -5,10 +5,10 @@ import { OBJECT_STATUSES, STATUS_LABEL, type ObjectStatus } from './object-statu
 import { count, page, relative, statusBadge, timeTag, type PageContext } from './page-parts.js';
 import type { ObjectEntry, ObjectIndex } from './types.js';
 
-export const PAGE_SIZES = [25, 50, 100, 200] as const;
+const PAGE_SIZES = [25, 50, 100, 200] as const;
 const DEFAULT_PAGE_SIZE = 50;
 
-export interface ObjectFilter {
+interface ObjectFilter {
   kind: Kind | null;
   status: ObjectStatus | null;
   /** An advertiser id, 'member' for member-level segments, or null for all. */
@@ -49,7 +49,7 @@ export function parseFilter(query: URLSearchParams, index: ObjectIndex | null): 
 }
 
 /** The entries a filter selects (one pass over the index, which is built once per cycle) and the page asked for. */
-export function selectObjects(index: ObjectIndex, filter: ObjectFilter): { rows: ObjectEntry[]; total: number; pages: number } {
+function selectObjects(index: ObjectIndex, filter: ObjectFilter): { rows: ObjectEntry[]; total: number; pages: number } {
   const q = filter.q.toLowerCase();
   const matches = index.entries.filter(
     (e) =>

@@ -5,7 +5,7 @@ import { STATUS_LABEL, type ObjectStatus } from './object-status.js';
 
 /** The pieces every page uses. All text goes through `html`, so nothing here escapes by hand. */
 
-export type Section = 'overview' | 'objects' | 'cycles';
+type Section = 'overview' | 'objects' | 'cycles';
 
 export interface PageContext {
   now: number;

@@ -14,7 +14,7 @@ const REFERENCE_KEYS: Record<string, { kind: Reference['kind']; by: 'name' | 'id
   segment_id: { kind: 'Segment', by: 'id' },
 };
 
-export function referencesIn(value: unknown, out: Reference[] = []): Reference[] {
+function referencesIn(value: unknown, out: Reference[] = []): Reference[] {
   if (Array.isArray(value)) for (const item of value) referencesIn(item, out);
   else if (value !== null && typeof value === 'object') {
     for (const [key, inner] of Object.entries(value)) {

@@ -1,6 +1,7 @@
 import { startSandbox, type Sandbox } from '../src/sandbox/index.js';
 import { measureApply, type ApplyMeasurement, type WriteBudget } from './apply-throughput.js';
 import { countCalls, lowerBound, totalReads, totalWrites, type CallCounts } from './calls.js';
+import { measureDashboard, type DashboardTiming } from './dashboard-timing.js';
 import { writeRepository, type RateSettings, type Repository } from './repository.js';
 import { runCli, type CliRun } from './run-cli.js';
 import { sample, type Sample } from './stats.js';
@@ -34,6 +35,8 @@ export interface ScaleResult {
   /** The JSON plan against the drift the workload made. */
   planned: { writes: number; missing: number; unexpected: number; wrongAction: number };
   apply: ApplyMeasurement;
+  /** The sync job's dashboard on this member, after a detect cycle (before the apply repairs the drift). */
+  dashboard: DashboardTiming;
   converged: { planActions: number; applyWrites: number };
 }
 
@@ -92,6 +95,12 @@ export async function measureSizes(settings: BenchSettings): Promise<ScaleResult
       }
     }
 
+    const dashboards = new Map<Prepared, DashboardTiming>();
+    for (const size of sizes) {
+      log(`${size.label}: a detect cycle of the sync job, then its dashboard's /objects`);
+      dashboards.set(size, await measureDashboard(size.sandbox, size.repo.dir, settings.rate, Number(size.workload.live.advertisers[0]!.id)));
+    }
+
     const results: ScaleResult[] = [];
     for (const size of sizes) {
       const { workload, sandbox } = size;
@@ -121,6 +130,7 @@ export async function measureSizes(settings: BenchSettings): Promise<ScaleResult
         bound: lowerBound(workload),
         planned: planned.get(size)!,
         apply,
+        dashboard: dashboards.get(size)!,
         converged,
       });
     }

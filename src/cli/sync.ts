@@ -1,21 +1,23 @@
 import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, normalize, resolve } from 'node:path';
 import { lockDir } from '../apply/lock.js';
 import { ConfigRepo, defaultCacheDir } from '../git/config-repo.js';
 import { checkRefName } from '../git/ref-name.js';
 import { parseRemoteUrl } from '../git/remote-url.js';
 import { styleFor } from '../render/style.js';
-import { cronProblem, startCron } from '../sync/cron.js';
+import { tokenProblem } from '../dashboard/dashboard-auth.js';
+import { cronProblem, startCron, type CronTrigger } from '../sync/cron.js';
 
 import { DEFAULT_FULL_EVERY_MS, SyncJob } from '../sync/job.js';
 import { fileSnapshots, memorySnapshots } from '../sync/snapshot-store.js';
 import { fileNotifyStore } from '../sync/notify-store.js';
-import { parseListenAddress, startStatusServer, type StatusServer } from '../sync/status-server.js';
+import { jobDashboardSources, parseListenAddress, startStatusServer, type StatusServer } from '../sync/status-server.js';
 import type { CycleReport } from '../sync/types.js';
 import { parseWebhookUrl, Webhook } from '../sync/webhook.js';
 import { render } from '../render/registry.js';
 import { integer, oneOf, parseCommandArgs } from './args.js';
-import { UsageError } from './cli-errors.js';
+import { FileError, fsReason, UsageError } from './cli-errors.js';
 import { connect, credentialDestination, ensureWorkDir } from './connection.js';
 import { normalizeSandboxFlag, sandboxOption } from './gather.js';
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type Command, type CommandIO } from './io.js';
@@ -40,8 +42,12 @@ Options:
   --mode apply|detect    apply: repair drift and apply new commits (default); detect: report only
   --once                 run one cycle now and exit (no schedule needed)
   --wait-for-schedule    do not run a cycle at start; wait for the first tick
-  --listen HOST:PORT     /healthz, /readyz and /metrics (default ${DEFAULT_LISTEN}; 'none' for no
-                         endpoint; with --once, only when given)
+  --listen HOST:PORT     the dashboard, /healthz, /readyz and /metrics (default ${DEFAULT_LISTEN};
+                         'none' for no endpoint; with --once, only when given)
+  --dashboard-token-file FILE
+                         the dashboard asks for this token (Bearer, or as a basic-auth password);
+                         required for a dashboard on a non-loopback --listen address
+  --no-dashboard         serve only /healthz, /readyz and /metrics
   --webhook URL          post Slack-compatible messages on drift, failure and recovery
                          (or XANDR_SYNC_WEBHOOK_URL, which keeps the URL out of the process list)
   --format text|json     the cycle log on stdout: text (default) or one JSON object per cycle
@@ -73,6 +79,8 @@ export const syncCommand: Command = {
       once: { type: 'boolean' },
       'wait-for-schedule': { type: 'boolean' },
       listen: { type: 'string' },
+      'dashboard-token-file': { type: 'string' },
+      'no-dashboard': { type: 'boolean' },
       webhook: { type: 'string' },
       format: { type: 'string' },
       cache: { type: 'string' },
@@ -106,6 +114,16 @@ export const syncCommand: Command = {
     if (values['detailed-exitcode'] && !once) throw new UsageError('--detailed-exitcode goes with --once');
     const listenText = values.listen ?? (once ? 'none' : DEFAULT_LISTEN);
     const listen = listenText === 'none' ? null : parseListenAddress(listenText);
+    const dashboardOn = values['no-dashboard'] !== true;
+    const tokenFile = values['dashboard-token-file'];
+    if (tokenFile !== undefined && !dashboardOn) throw new UsageError('--dashboard-token-file and --no-dashboard cannot be used together');
+    if (tokenFile !== undefined && !listen) throw new UsageError('--dashboard-token-file needs an endpoint: give --listen HOST:PORT');
+    const dashboardToken = tokenFile !== undefined ? readDashboardToken(io, tokenFile) : null;
+    if (listen && dashboardOn && !listen.loopback && !dashboardToken) {
+      throw new UsageError(
+        `--listen ${listenText} is not a loopback address: the dashboard there needs --dashboard-token-file FILE (or keep it on 127.0.0.1 behind a reverse proxy, or --no-dashboard to serve only /healthz, /readyz and /metrics)`,
+      );
+    }
     const webhookText = values.webhook ?? io.env.XANDR_SYNC_WEBHOOK_URL;
     const webhookTarget = webhookText ? parseWebhookUrl(webhookText) : null;
     if (webhookText) {
@@ -127,6 +145,9 @@ export const syncCommand: Command = {
     const fullEveryMs = values['full-every'] === undefined ? DEFAULT_FULL_EVERY_MS : parseDuration('full-every', values['full-every']);
     const stateKey = createHash('sha256').update(JSON.stringify([mode, ref, path, advertisers, values['api-url'] ?? null])).digest('hex').slice(0, 12);
 
+    /** The budget of the connection in force, and the cron trigger once it runs: for the dashboard. */
+    let readsPerMinute: number | null = null;
+    const cron: { trigger: CronTrigger | null } = { trigger: null };
     const job = new SyncJob({
       clock: io.clock,
       cycle: {
@@ -141,8 +162,11 @@ export const syncCommand: Command = {
         guards,
         operatorApiUrl: credentialDestination(io, { apiUrl: values['api-url'], sandbox: sandboxOption(values.sandbox) }),
       },
-      connector: (config, onEvent) =>
-        connect(io, { apiUrl: values['api-url'], sandbox: sandboxOption(values.sandbox), config, onEvent }),
+      connector: async (config, onEvent) => {
+        const connection = await connect(io, { apiUrl: values['api-url'], sandbox: sandboxOption(values.sandbox), config, onEvent });
+        readsPerMinute = connection.budget.readsPerMinute;
+        return connection;
+      },
       signal: io.stopSignal,
       webhook,
       notifyStore: webhook ? fileNotifyStore(`${cacheDir}.notify-${stateKey}.json`, log) : undefined,
@@ -159,15 +183,23 @@ export const syncCommand: Command = {
     let server: StatusServer | null = null;
     try {
       if (listen) {
-        server = await startStatusServer(listen, { metrics: () => job.metrics.render(), readiness: () => job.readiness() });
-        log(`health and metrics on ${server.url} (/healthz, /readyz, /metrics)${listen.loopback ? '' : ': a non-loopback address, reachable from the network'}`);
+        const dashboard = dashboardOn
+          ? jobDashboardSources(job, {
+              clock: io.clock,
+              schedule: () => (schedule === undefined || once ? null : { expression: schedule, next: cron.trigger?.nextRun() ?? null }),
+              readsPerMinute: () => readsPerMinute,
+            })
+          : undefined;
+        server = await startStatusServer(listen, { metrics: () => job.metrics.render(), readiness: () => job.readiness(), dashboard, dashboardToken });
+        const paths = dashboardOn ? `the dashboard at /${dashboardToken ? ' (token required)' : ''}, /healthz, /readyz, /metrics` : '/healthz, /readyz, /metrics';
+        log(`${dashboardOn ? 'dashboard, health and metrics' : 'health and metrics'} on ${server.url} (${paths})${listen.loopback ? '' : ': a non-loopback address, reachable from the network'}`);
       }
       if (once) {
         const report = await job.runCycle();
         if (report.result === 'failed') return EXIT_ERROR;
         return report.result === 'drift' && values['detailed-exitcode'] ? EXIT_CHANGES : EXIT_OK;
       }
-      return await runScheduled(io, job, schedule!, { waitForSchedule: values['wait-for-schedule'] === true, log, describe: `${remote.display} ${ref}, mode ${mode}, schedule '${schedule}'` });
+      return await runScheduled(io, job, schedule!, cron, { waitForSchedule: values['wait-for-schedule'] === true, log, describe: `${remote.display} ${ref}, mode ${mode}, schedule '${schedule}'` });
     } finally {
       await job.close();
       await server?.close();
@@ -181,6 +213,7 @@ async function runScheduled(
   io: CommandIO,
   job: SyncJob,
   schedule: string,
+  cron: { trigger: CronTrigger | null },
   options: { waitForSchedule: boolean; log: (line: string) => void; describe: string },
 ): Promise<number> {
   const { log } = options;
@@ -189,6 +222,7 @@ async function runScheduled(
       log(`internal error in a tick (a bug in xandr-sync; please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     });
   const trigger = startCron(schedule, { tick, overlap: () => job.recordOverlap(), log });
+  cron.trigger = trigger;
   log(`syncing ${options.describe}; stop with SIGTERM or Ctrl-C`);
   try {
     if (!options.waitForSchedule) void tick();
@@ -214,6 +248,25 @@ function parseDuration(flag: string, text: string): number {
   const match = /^(\d+)(s|m|h|d)$/.exec(text.trim());
   if (!match || Number(match[1]) === 0) throw new UsageError(`--${flag} must be a duration like 24h, 90m or 1d (got '${text}')`);
   return Number(match[1]) * { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] as 's' | 'm' | 'h' | 'd'];
+}
+
+/** The dashboard's token: one line, long enough, never printed (the redactor learns it). */
+function readDashboardToken(io: CommandIO, file: string): string {
+  const path = resolve(io.cwd, file);
+  let token: string;
+  try {
+    token = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+    // Like ssh with a private key: a secret others can read is worth saying so about, once.
+    if (process.platform !== 'win32' && (statSync(path).mode & 0o077) !== 0) {
+      io.stderr.write(`warning: --dashboard-token-file ${file} can be read by other users; chmod 600 it\n`);
+    }
+  } catch (error) {
+    throw new FileError(`cannot read --dashboard-token-file ${file}: ${fsReason(error)}`);
+  }
+  const problem = tokenProblem(token);
+  if (problem) throw new UsageError(`--dashboard-token-file ${file} cannot be used: ${problem}`);
+  redactor.add(token);
+  return token;
 }
 
 /** A directory inside the repository: relative, and not climbing out of it with '..'. */

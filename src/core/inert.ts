@@ -25,8 +25,16 @@ function escapeChar(c: string): string {
  * command when it happens to begin one.
  */
 export function inertInline(text: string): string {
-  const out = text.replace(HIDDEN, escapeChar);
+  const out = inertCharacters(text);
   return out.startsWith('::') ? `\\${out}` : out;
+}
+
+/**
+ * Only the hidden and control characters escaped, for an output with no line-start commands to fear (HTML:
+ * the dashboard's escaping in dashboard/html.ts builds on it).
+ */
+export function inertCharacters(text: string): string {
+  return text.replace(HIDDEN, escapeChar);
 }
 
 /** The hidden characters a string contains, escaped, for a warning (`\u202e, \u200b`); empty when none. */

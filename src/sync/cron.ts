@@ -9,7 +9,9 @@ interface CronHandlers {
   log(line: string): void;
 }
 
-interface CronTrigger {
+export interface CronTrigger {
+  /** When node-cron will tick next (null once stopped); the dashboard shows it. */
+  nextRun(): Date | null;
   stop(): void;
 }
 
@@ -47,6 +49,7 @@ export function startCron(expression: string, handlers: CronHandlers): CronTrigg
   );
   task.on('execution:overlap', () => handlers.overlap());
   return {
+    nextRun: () => task.getNextRun(),
     stop: () => {
       void task.destroy();
     },

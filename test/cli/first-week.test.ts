@@ -137,7 +137,7 @@ test('a login answered by something that is not Xandr says the URL does not look
     const client = new XandrClient({ apiUrl: sb.it.url, credentials: { username: 'sandbox', password: 'wrong' }, onEvent: (e) => metrics.recordClientEvent(e) });
     await rejects(listSegments(client, { memberId: 958 }), /login refused/);
     await client.close();
-    assert.match(metrics.render(), /xandr_sync_api_requests_total\{method="POST",status_class="4xx"\} 1/);
+    assert.match(await metrics.render(), /xandr_sync_api_requests_total\{method="POST",status_class="4xx"\} 1/);
   } finally {
     ws.cleanup();
     await new Promise((r) => other.close(r));

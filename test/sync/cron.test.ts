@@ -40,4 +40,16 @@ test('a tick that is still running when the next one is due makes node-cron skip
   }
 });
 
+test('the trigger tells when node-cron ticks next, for the dashboard', () => {
+  const trigger = startCron('0 0 1 1 *', { tick: async () => undefined, overlap: () => undefined, log: () => undefined });
+  try {
+    const next = trigger.nextRun();
+    assert.ok(next instanceof Date, 'a scheduled task has a next run');
+    const expected = new Date(new Date().getFullYear() + 1, 0, 1, 0, 0, 0, 0);
+    assert.is(next!.getTime(), expected.getTime(), 'midnight of the next 1 January, local time');
+  } finally {
+    trigger.stop();
+  }
+});
+
 test.run();

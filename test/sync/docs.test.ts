@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { syncCommand } from '../../src/cli/sync.js';
 import { SyncMetrics } from '../../src/sync/sync-metrics.js';
 import { REPO } from '../helpers/cli.js';
-import { parsePrometheusText } from './prometheus-text.js';
+import { scrape } from './prometheus-scrape.js';
 
 /** docs/sync.md against the code: its flags, metrics and examples must be ones that work. */
 
@@ -25,11 +25,16 @@ test('every flag in the table and in the examples is one the sync command takes'
   for (const flag of usageFlags) assert.ok(table.includes(flag), `${flag} is in 'sync --help' but not in the flags table`);
 });
 
-test('the metrics table lists exactly what /metrics exposes', () => {
+test("the metrics table lists exactly the job's own metrics that /metrics exposes, besides prom-client's defaults", async () => {
   const table = doc.slice(doc.indexOf('| metric | type |'), doc.indexOf('Every label takes'));
   const rows = [...table.matchAll(/^\| `([a-z_]+)` \| (counter|gauge|histogram) \|/gm)].map((m) => [m[1]!, m[2]!]);
-  const exposed = [...parsePrometheusText(new SyncMetrics().render()).values()].map((f) => [f.name, f.type]);
-  assert.equal(rows.sort(), exposed.sort());
+  const families = [...(await scrape(new SyncMetrics())).values()];
+  const own = families.filter((f) => f.name.startsWith('xandr_sync_')).map((f) => [f.name, f.type]);
+  assert.equal(rows.sort(), own.sort());
+  const others = families.filter((f) => !f.name.startsWith('xandr_sync_'));
+  assert.ok(others.length > 10, "prom-client's default metrics are exposed");
+  for (const family of others) assert.match(family.name, /^(process|nodejs)_/, `${family.name} is one of the documented default metrics (process_*, nodejs_*)`);
+  assert.match(doc, /`process_\*` and `nodejs_\*`/);
 });
 
 test('the webhook example is valid JSON in the Slack shape', () => {

@@ -15,7 +15,7 @@ import { pixelYaml, SEED } from '../helpers/manifests.js';
 import { calls, sandboxFixture, writesIn } from '../helpers/sandbox.js';
 import { repoFixture, type RepoFixture } from '../git/repo-fixture.js';
 import { startFakeWebhook, type FakeWebhook } from './fake-webhook.js';
-import { parsePrometheusText, valueOf } from './prometheus-text.js';
+import { parseExposition, scrape as scrapeMetrics, valueOf } from './prometheus-scrape.js';
 
 const sb = sandboxFixture({ limits: { reads: 100_000, writes: 100_000 } });
 const test = suite('the sync job against a git repository and the sandbox');
@@ -133,8 +133,9 @@ test('mode detect: an out-of-band change is reported, nothing is written, and th
   assert.match(hook.posts[0].text, /Xandr differs from git on member 958 .*1 change \(1 to update\)\. Nothing was changed \(mode detect\)/);
   assert.ok(Array.isArray(hook.posts[0].blocks));
   assert.not.match(hook.raw[0]!, /password|authorization|token/i, 'no credentials in the message');
-  assert.is(job.metrics.drift.value({ kind: 'Segment' }), 1);
-  assert.is(job.metrics.cycles.value({ result: 'drift' }), 3);
+  const metrics = await scrapeMetrics(job.metrics);
+  assert.is(valueOf(metrics, 'xandr_sync_drift_objects', { kind: 'Segment' }), 1);
+  assert.is(valueOf(metrics, 'xandr_sync_cycles_total', { result: 'drift' }), 3);
 });
 
 test('a slow cycle makes the next tick skip rather than overlap, and the skip is counted', async () => {
@@ -145,8 +146,9 @@ test('a slow cycle makes the next tick skip rather than overlap, and the skip is
   assert.equal(second, { kind: 'skipped', reason: 'overlap' });
   const ran = await first;
   assert.is(ran.kind, 'ran');
-  assert.is(job.metrics.skipped.value({ reason: 'overlap' }), 1);
-  assert.is(job.metrics.cycles.value({ result: 'applied' }), 1, 'one cycle ran, not two');
+  const metrics = await scrapeMetrics(job.metrics);
+  assert.is(valueOf(metrics, 'xandr_sync_ticks_skipped_total', { reason: 'overlap' }), 1);
+  assert.is(valueOf(metrics, 'xandr_sync_cycles_total', { result: 'applied' }), 1, 'one cycle ran, not two');
   assert.is(calls(sb.it.control.log()).filter((c) => c === 'GET /member').length, 1, 'the live state was read once');
   const third = await job.tick();
   assert.is(third.kind, 'ran', 'once the cycle is over, the next tick runs');
@@ -175,9 +177,10 @@ test('a failed cycle leaves the next tick to retry, then backs off; the job surv
   assert.is(await outcome(), 'applied');
   assert.is(await outcome(), 'in_sync', 'no backoff after a success');
 
-  assert.is(job.metrics.failures.value({ stage: 'validate' }), 3);
-  assert.is(job.metrics.skipped.value({ reason: 'backoff' }), 3);
-  assert.is(job.metrics.consecutiveFailures.value(), 0);
+  const metrics = await scrapeMetrics(job.metrics);
+  assert.is(valueOf(metrics, 'xandr_sync_cycle_failures_total', { stage: 'validate' }), 3);
+  assert.is(valueOf(metrics, 'xandr_sync_ticks_skipped_total', { reason: 'backoff' }), 3);
+  assert.is(valueOf(metrics, 'xandr_sync_consecutive_failures'), 0);
   assert.equal(
     hook.posts.map((p) => p.text.split(':')[1]),
     ['x', 'white_check_mark'],
@@ -248,7 +251,7 @@ test('/metrics parses as Prometheus text and its counters move as cycles run', a
       const res = await fetch(`${server.url}/metrics`);
       assert.is(res.status, 200);
       assert.is(res.headers.get('content-type'), 'text/plain; version=0.0.4; charset=utf-8');
-      return parsePrometheusText(await res.text());
+      return parseExposition(await res.text());
     };
     const before = await scrape();
     assert.is(valueOf(before, 'xandr_sync_cycles_total', { result: 'drift' }), 0);

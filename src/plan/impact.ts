@@ -125,6 +125,8 @@ export function annotateImpact(ctx: PlanContext, drafts: Draft[], now: number | 
     const detachedGoals = effects.detached.filter((id) => goals.has(id));
     if (detachedGoals.length > 0) {
       draft.impact.detaches_goal_pixels = detachedGoals;
+      // The louder warning below replaces the ordinary detach warning for these pixels.
+      draft.warnings = draft.warnings.filter((w) => !detachedGoals.some((id) => w.startsWith(`detaches pixel ${id} `)));
       const live = isLive(impact, now) ? 'active, in-flight ' : '';
       for (const id of detachedGoals) {
         draft.warnings.unshift(

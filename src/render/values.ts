@@ -129,7 +129,7 @@ export function impactText(impact: LineItemImpact, createdAt: string): string {
     budget ? `budget ${budget}` : null,
     impact.line_item_type === 'standard_v2' ? 'augmented' : null,
     impact.revenue_type ? `revenue ${impact.revenue_type}` : null,
-    impact.goal_type && impact.goal_type !== 'none' ? `${impact.goal_type.toUpperCase()} goal${impact.goal_pixel ? ' (a goal pixel of it)' : ''}` : null,
+    impact.goal_type && impact.goal_type !== 'none' ? `${impact.goal_type.toUpperCase()} goal${impact.goal_pixel ? ' on this pixel' : ''}` : null,
   ].filter((p): p is string => p !== null);
   return `line item ${impact.id}${impact.name ? ` ${JSON.stringify(impact.name)}` : ''}: ${parts.join(', ')}`;
 }

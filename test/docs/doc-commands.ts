@@ -46,7 +46,8 @@ export function extractCommands(file: string, text: string, commandNames: Readon
     const line = lines[i]!;
     if (line.fence === null) {
       for (const { code } of codeSpans(line.text)) {
-        if (new RegExp(`^(?:\\$\\s+)?${INVOCATION}`).test(code)) commands.push({ file, line: line.number, text: code.replace(/^\$\s+/, ''), place: 'inline', output: [] });
+        // `xandr-sync` alone names the program; with words after it, it is a command line.
+        if (new RegExp(`^(?:\\$\\s+)?${INVOCATION}\\s+\\S`).test(code)) commands.push({ file, line: line.number, text: code.replace(/^\$\s+/, ''), place: 'inline', output: [] });
       }
       continue;
     }

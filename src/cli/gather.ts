@@ -158,8 +158,9 @@ export async function planFromManifests(
       now: () => new Date(io.clock.now()),
     });
     const plan = buildPlan(input);
-    // Who changed what drifted, from Xandr's Change Log (bounded; never fails the plan).
-    if (plan.errors.length === 0) await attributeDrift(connection.client, plan, { maxLookups: load.config.attribution.max_lookups, signal: io.stopSignal });
+    // Who changed what drifted, from Xandr's Change Log (bounded; never fails the plan). A plan scoped to a
+    // change does not ask: its differences are the change's own, and it must cost only what the change touches.
+    if (plan.errors.length === 0 && !scope) await attributeDrift(connection.client, plan, { maxLookups: load.config.attribution.max_lookups, signal: io.stopSignal });
     return { load, connection, plan, input };
   } catch (error) {
     await connection.close();

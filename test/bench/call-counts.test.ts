@@ -52,7 +52,10 @@ test('plan: one login and the lower bound of reads, per service; no writes; exac
   assert.equal(calls.reads, READS);
   assert.equal(calls.writes, {}, 'a plan writes nothing');
   const plan = JSON.parse(stdout) as { summary: { writes: number; reads: number }; actions: { address: string; action: string }[] };
-  assert.is(plan.summary.reads, 49, 'the plan reports the reads it made');
+  const attribution = (JSON.parse(stdout) as { attribution: { looked_up: number; reads: number } }).attribution;
+  assert.is(attribution.looked_up, 20, 'the Change Log is asked about attribution.max_lookups (20) drifted objects, no more');
+  assert.ok(attribution.reads >= 20 && attribution.reads <= 40, `at most 2 change-log reads per object (${attribution.reads})`);
+  assert.is(plan.summary.reads, 49 + attribution.reads, 'the plan reports the reads it made, attribution included');
   assert.equal(
     plan.actions.map((a) => `${a.address} ${a.action}`).sort(),
     [...workload.changes].map(([address, c]) => `${address} ${c.action}`).sort(),

@@ -98,8 +98,9 @@ for (const dialect of ['modern', 'legacy'] as const) {
 
       ws.write({ 'b.yaml': bindingYaml('acme-brand', { advertiser_id: 5678, line_item_id: 503, policy: 'authoritative' }, [{ pixel: 'acme-signup' }]) });
       const plan = await cli(['plan'], ws.dir);
-      assert.match(plan.stdout, /detaches pixel 777/);
-      assert.match((await jsonPlan(ws.dir)).actions[0].warnings.join('\n'), /detaches pixel 777/);
+      // Pixel 777 is line item 503's goal pixel (CPA goal): the warning says so, loudly.
+      assert.match(plan.stdout, /DETACHES GOAL PIXEL .*\(777\)/);
+      assert.match((await jsonPlan(ws.dir)).actions[0].warnings.join('\n'), /DETACHES GOAL PIXEL .*\(777\)/);
       await applyOk(ws.dir);
       assert.not.ok(ids().includes(777), 'authoritative removed 777');
     } finally {

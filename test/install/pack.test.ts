@@ -86,13 +86,13 @@ test.after(() => {
   if (scratch) rmSync(scratch, { recursive: true, force: true });
 });
 
-test('the tarball holds the build, the binary and the schemas, and nothing of the sources or tests', () => {
+test('the tarball holds the build, the binary, the schemas and the dashboard\'s assets, and nothing of the sources or tests', () => {
   assert.is(tarball.endsWith(`xandr-sync-${version}.tgz`), true, tarball);
-  for (const file of ['package.json', 'README.md', 'bin/xandr-sync.js', 'dist/cli/main.js', 'dist/sandbox/index.js', 'dist/manifest/validators.generated.js', 'schemas/manifest.schema.json', 'schemas/plan.schema.json']) {
+  for (const file of ['package.json', 'README.md', 'bin/xandr-sync.js', 'assets/dashboard.css', 'dist/cli/main.js', 'dist/sandbox/index.js', 'dist/manifest/validators.generated.js', 'schemas/manifest.schema.json', 'schemas/plan.schema.json']) {
     assert.ok(packed.includes(file), `${file} is in the tarball`);
   }
-  const stray = packed.filter((f) => !/^(package\.json|README\.md|bin\/|dist\/|schemas\/)/.test(f));
-  assert.equal(stray, [], 'only package.json, the README, bin/, dist/ and schemas/');
+  const stray = packed.filter((f) => !/^(package\.json|README\.md|bin\/|dist\/|schemas\/|assets\/)/.test(f));
+  assert.equal(stray, [], 'only package.json, the README, bin/, dist/, schemas/ and the dashboard\'s assets/');
   // `build` starts from an empty dist/, so a module whose source was renamed or removed is never shipped.
   const sources = new Set(listTs(join(REPO, 'src')));
   const orphans = packed.filter((f) => f.startsWith('dist/') && f.endsWith('.js')).map((f) => f.slice('dist/'.length, -'.js'.length)).filter((m) => !sources.has(m));

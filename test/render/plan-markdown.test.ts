@@ -53,7 +53,7 @@ test('risks are shown before details even when they alone are long', () => {
   const actions = manyChanges(3000).map((a) => ({ ...a, warnings: ['segment expiry shortened from 30 days to 1 day'] }));
   const md = renderToString('plan', 'markdown', plan(actions));
   assert.ok(md.length <= DEFAULT_MARKDOWN_LIMIT);
-  assert.match(md, /<summary>Risks \(3000\) \(first \d+ of 3000\)<\/summary>/);
+  assert.match(md, /<summary>Warnings \(3000\) \(first \d+ of 3000\)<\/summary>/);
   assert.match(md, /Not shown: Segments: 1000 to update; Conversion pixels: 1000 to update; Line-item pixels: 1000 to update/);
   assertWellFormed(md);
 });

@@ -1,7 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, runCli, sandboxEnv } from '../helpers/cli.js';
 import { pixelYaml, SEED } from '../helpers/manifests.js';
@@ -129,6 +129,25 @@ test('--once --mode detect: a console edit is attributed in the cycle log and th
   for (const secret of [...sessions, 'session_id', 'client_ip']) {
     assert.not.ok(run.stdout.includes(secret) || run.stderr.includes(secret) || hook.raw.some((b: string) => b.includes(secret)), `leaked ${secret.slice(0, 10)}`);
   }
+});
+
+test('--once runs sharing a cache read incrementally from a 0600 snapshot file; an unreadable one means a full read', async () => {
+  const cache = join(repo.dir, 'cache');
+  const args = ['--repo', repo.url, '--allow-file-url', '--once', '--mode', 'detect', '--format', 'json', '--cache', cache];
+  const first = JSON.parse((await sync(args)).stdout);
+  assert.is(first.calls.read_mode, 'full');
+  const second = JSON.parse((await sync(args)).stdout);
+  assert.is(second.calls.read_mode, 'incremental', second.calls.full_read_reason ?? '');
+  assert.ok(second.calls.reads < first.calls.reads, `${second.calls.reads} reads against ${first.calls.reads}`);
+  const files = readdirSync(repo.dir).filter((f) => f.startsWith('cache.snapshot-'));
+  assert.is(files.length, 1);
+  const file = join(repo.dir, files[0]!);
+  assert.is(statSync(file).mode & 0o777, 0o600, 'the snapshot is readable by its owner only');
+  assert.not.match(readFileSync(file, 'utf8'), /session_id|"token"/);
+  writeFileSync(file, '{ not json');
+  const third = await sync(args);
+  assert.is(JSON.parse(third.stdout).calls.read_mode, 'full');
+  assert.match(third.stderr, /cannot be read; this cycle reads Xandr in full/);
 });
 
 test('a failed --once cycle exits 1 and says where it stopped', async () => {

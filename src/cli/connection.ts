@@ -159,7 +159,7 @@ export function operatorApiUrl(io: CommandIO, flag: string | undefined): string 
  * other `api_url` would send the credentials to whoever wrote it, so it stops the command before any
  * connection is made.
  */
-export function checkRepositoryApiUrl(config: ProjectConfig, operatorUrl: string): void {
+function checkRepositoryApiUrl(config: ProjectConfig, operatorUrl: string): void {
   if (config.api_url === undefined || sameApi(config.api_url, operatorUrl)) return;
   throw new UntrustedApiUrlError(
     `${config.file ?? 'xandr-sync.yaml'} sets api_url ${config.api_url}, but this run sends credentials to ${operatorUrl} (--api-url, XANDR_API_URL or the default): the repository cannot choose where credentials go. Remove api_url from the project file, or give the same URL with --api-url or XANDR_API_URL`,

@@ -37,11 +37,6 @@ export function inertCharacters(text: string): string {
   return text.replace(HIDDEN, escapeChar);
 }
 
-/** The hidden characters a string contains, escaped, for a warning (`\u202e, \u200b`); empty when none. */
-export function hiddenCharacters(text: string): string[] {
-  return [...new Set(text.match(HIDDEN) ?? [])].map(escapeChar);
-}
-
 /**
  * Marks a line as a workflow command that xandr-sync itself wrote (render/diagnostics.ts). The output
  * filter below removes the mark and lets the line through; any other line that begins with `::` came from

@@ -8,7 +8,7 @@ const MAX_REVISION_LENGTH = 1024;
  * commit is welcome (a branch, `origin/main`, a tag, a commit id, `HEAD~3`); refused are a leading '-'
  * (git would read an option: `--output=...`), control characters, and ranges, which name no single commit.
  */
-export function revisionProblem(rev: string): string | null {
+function revisionProblem(rev: string): string | null {
   if (rev.length === 0) return 'it is empty';
   if (rev.length > MAX_REVISION_LENGTH) return `it is longer than ${MAX_REVISION_LENGTH} characters`;
   if (rev.startsWith('-')) return "it starts with '-', so git would read it as an option";

@@ -103,7 +103,7 @@ export function gitEnvironment(home: string, source: NodeJS.ProcessEnv = process
 }
 
 /** The `-c` arguments every git process starts with; `extra` (a transport allowed) right after `protocol.allow=never`. */
-export function hardeningArgs(extra: string[] = []): string[] {
+function hardeningArgs(extra: string[] = []): string[] {
   return [...HARDENING_CONFIG.slice(0, 2), ...extra, ...HARDENING_CONFIG.slice(2)].flatMap((setting) => ['-c', setting]);
 }
 

@@ -9,7 +9,7 @@ import type { YNode } from './yaml-tree.js';
  */
 
 /** Segments in all, across the groups of one profile. (The 400 groups are the schema's maxItems.) */
-export const MAX_TARGETED_SEGMENTS = 400;
+const MAX_TARGETED_SEGMENTS = 400;
 export const MAX_SEGMENT_GROUPS = 400;
 
 /** Xandr's documented defaults, which the loader fills in when a manifest leaves them out. */

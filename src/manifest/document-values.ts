@@ -20,7 +20,7 @@ export interface DocumentValue {
  * name is left out rather than reported. `plan --changed-since` reads a file as it was at a ref with this, to
  * tell which documents a change touched; validation of what is planned is the loader's job.
  */
-export function documentValues(text: string): DocumentValue[] {
+function documentValues(text: string): DocumentValue[] {
   const source = new SourceText('(at ref)', text);
   const out: DocumentValue[] = [];
   for (const document of readYaml(text).documents) {

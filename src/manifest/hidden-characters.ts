@@ -35,7 +35,7 @@ const escape = (c: string) => `\\u${(c.codePointAt(0) as number).toString(16).to
 export const spellHidden = (text: string): string => text.replace(HIDDEN_PATTERN, escape);
 
 /** The message for a text with hidden characters, or undefined when it has none. */
-export function describeHidden(text: string): string | undefined {
+function describeHidden(text: string): string | undefined {
   const found = text.match(HIDDEN_PATTERN);
   if (!found) return undefined;
   const distinct = [...new Set(found)];

@@ -9,7 +9,7 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 const lenient = new TextDecoder('utf-8');
 
 /** Offset of the first byte that is not part of a well-formed UTF-8 sequence (same rules as TextDecoder). */
-export function firstInvalidUtf8(bytes: Uint8Array): number {
+function firstInvalidUtf8(bytes: Uint8Array): number {
   for (let i = 0; i < bytes.length; ) {
     const b = bytes[i] as number;
     if (b < 0x80) {

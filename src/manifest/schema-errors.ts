@@ -25,7 +25,7 @@ const CONDITIONAL_PATH = /\/(?:oneOf|anyOf|allOf|not|if|then|else)(?:\/|$)/;
 const CONDITIONAL_KEYWORDS = new Set(['oneOf', 'anyOf', 'allOf', 'not', 'if', 'then', 'else', 'false schema']);
 
 /** Written by Xandr or derived from metadata.name: never part of a spec. */
-export const SPEC_IDENTITY_FIELDS = ['code', 'id', 'member_id', 'last_modified'];
+const SPEC_IDENTITY_FIELDS = ['code', 'id', 'member_id', 'last_modified'];
 
 const TYPE_NAMES: Record<string, string> = {
   integer: 'a whole number',
@@ -37,7 +37,7 @@ const TYPE_NAMES: Record<string, string> = {
   null: 'null',
 };
 
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value === 'string') return `text (${quote(value)})`;
   if (typeof value === 'number') {

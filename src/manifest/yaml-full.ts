@@ -44,7 +44,7 @@ const CORE_TAGS = new Set(
 );
 
 /** Offset of the first collection nested deeper than `max`, or -1. */
-export function findTooDeep(token: CST.Token, max = MAX_DEPTH): number {
+function findTooDeep(token: CST.Token, max = MAX_DEPTH): number {
   let first = -1;
   const stack: Array<[CST.Token, number]> = [[token, 0]];
   while (stack.length > 0) {

@@ -16,7 +16,7 @@ const FLOW_INDICATORS = /[,[\]{}]/;
 const PRINTABLE = /^[\u0020-\u007e\u00a0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\u{10000}-\u{10ffff}]*$/u;
 
 /** Whether `text` written plain reads back as exactly this string. */
-export function canBePlain(text: string, inFlow: boolean): boolean {
+function canBePlain(text: string, inFlow: boolean): boolean {
   if (text === '' || !PRINTABLE.test(text) || PLAIN_START.test(text) || /\s$/.test(text)) return false;
   if (text.includes(': ') || text.includes(' #') || text.endsWith(':')) return false;
   if (inFlow && FLOW_INDICATORS.test(text)) return false;
@@ -47,7 +47,7 @@ function numberText(n: number): string {
 }
 
 /** A string in the given style when the style can hold it exactly, else double-quoted. */
-export function renderString(text: string, style: ScalarStyle, inFlow = false): string {
+function renderString(text: string, style: ScalarStyle, inFlow = false): string {
   if (style === 'plain' && canBePlain(text, inFlow)) return text;
   if (style === 'single' && PRINTABLE.test(text)) return `'${text.replace(/'/g, "''")}'`;
   return doubleQuoted(text);

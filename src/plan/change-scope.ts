@@ -24,7 +24,7 @@ export interface PlanScope {
 }
 
 /** How an object is named across versions of a file: kind and name ignoring case, and a pixel's advertiser. */
-export function scopeKey(kind: Kind, name: string, advertiserId: number | null): string {
+function scopeKey(kind: Kind, name: string, advertiserId: number | null): string {
   return `${kind}/${kind === 'ConversionPixel' ? `${advertiserId ?? '?'}/` : ''}${name.toLowerCase()}`;
 }
 

@@ -47,7 +47,7 @@ function currentInterval(lineItem: LiveLineItem, now: number | null): Interval |
   return intervals.find((i) => starts(i) <= now && now <= ends(i)) ?? intervals.filter((i) => starts(i) > now).sort((a, b) => starts(a) - starts(b))[0] ?? intervals.at(-1) ?? null;
 }
 
-export function goalPixelIds(lineItem: LiveLineItem): Set<number> {
+function goalPixelIds(lineItem: LiveLineItem): Set<number> {
   const raw = lineItem.goal_pixels;
   const ids = new Set<number>();
   if (Array.isArray(raw)) for (const p of raw) if (typeof p === 'object' && p !== null && !Array.isArray(p)) ids.add(num(p.id) ?? NaN);
@@ -55,7 +55,7 @@ export function goalPixelIds(lineItem: LiveLineItem): Set<number> {
   return ids;
 }
 
-export function lineItemImpact(lineItem: LiveLineItem, effects: PixelEffects | null, now: number | null): LineItemImpact {
+function lineItemImpact(lineItem: LiveLineItem, effects: PixelEffects | null, now: number | null): LineItemImpact {
   const interval = text(lineItem.start_date) === null && text(lineItem.end_date) === null ? currentInterval(lineItem, now) : null;
   const goals = goalPixelIds(lineItem);
   const touched = effects ? [...effects.attached, ...effects.detached, ...effects.changed] : null;
@@ -84,12 +84,12 @@ export function inFlight(impact: Pick<LineItemImpact, 'start_date' | 'end_date'>
 }
 
 /** Active and in flight: spending now. */
-export function isLive(impact: LineItemImpact, now: number | null): boolean {
+function isLive(impact: LineItemImpact, now: number | null): boolean {
   return impact.state === 'active' && inFlight(impact, now) !== false;
 }
 
 /** The pixel ids an action's changes attach, detach and change, read from its `live` pixels array. */
-export function pixelEffects(action: Pick<Action, 'changes' | 'live'>): PixelEffects {
+function pixelEffects(action: Pick<Action, 'changes' | 'live'>): PixelEffects {
   const livePixels = (action.live as { pixels?: { id: number }[] } | null)?.pixels ?? [];
   const out: PixelEffects = { attached: [], detached: [], changed: [] };
   for (const change of action.changes) {

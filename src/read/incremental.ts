@@ -27,7 +27,7 @@ import { lineItemsByCode, pruneUsers, readLive, readTargeting, type ReadOptions 
  */
 
 /** Changes a moment before the last read began are read again: Xandr's clock and ours are not the same. */
-export const OVERLAP_MS = 10 * 60_000;
+const OVERLAP_MS = 10 * 60_000;
 
 export interface LiveSnapshot {
   format: 'xandr-sync-snapshot';

@@ -135,7 +135,7 @@ export function impactText(impact: LineItemImpact, createdAt: string): string {
 }
 
 /** How a change was made, in words: `hbui` is the console, `direct` the API, the rest console tools. */
-export function sourceWords(source: string | null): string {
+function sourceWords(source: string | null): string {
   if (source === null) return 'in Xandr';
   if (source === 'hbui') return 'in the console';
   if (source === 'direct') return 'through the API';

@@ -13,10 +13,10 @@ import type { Store, UpsertChange } from './store.js';
 import type { ChangeAuthor, ChangeLogTransaction, FieldChange, JsonObject } from './types.js';
 
 /** change-log-services.md `request_source`. */
-export const REQUEST_SOURCES = ['hbui', 'direct', 'LIAA-allocation', 'bmwBulkEdit', 'LIAA-blkupld', 'bmwInlineEdit', 'LIAA-dup'] as const;
+const REQUEST_SOURCES = ['hbui', 'direct', 'LIAA-allocation', 'bmwBulkEdit', 'LIAA-blkupld', 'bmwInlineEdit', 'LIAA-dup'] as const;
 
 /** Who a control upsert is recorded as when its body names nobody. */
-export const DEFAULT_CONSOLE_AUTHOR: ChangeAuthor = { user_id: 2001, user_full_name: 'Sandbox Console User', request_source: 'hbui' };
+const DEFAULT_CONSOLE_AUTHOR: ChangeAuthor = { user_id: 2001, user_full_name: 'Sandbox Console User', request_source: 'hbui' };
 
 export interface ApiWriteContext {
   author: ChangeAuthor;

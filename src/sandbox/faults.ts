@@ -62,7 +62,7 @@ function applies(rule: FaultRule, method: string, path: string): boolean {
 }
 
 /** A copy of the rule with only known keys, or a TypeError saying what is wrong. */
-export function checkRule(value: unknown, index: number): FaultRule {
+function checkRule(value: unknown, index: number): FaultRule {
   const where = `fault rule ${index}`;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new TypeError(`${where} must be an object`);
   const raw = value as Record<string, unknown>;

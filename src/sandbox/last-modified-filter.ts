@@ -8,7 +8,7 @@ import { readQueryTimestamp } from './fields.js';
 import type { ServiceRequest } from './service-handler.js';
 import type { JsonObject } from './types.js';
 
-export const MODIFIED_FILTER_KEYS = ['min_last_modified', 'max_last_modified', 'nmin_last_modified', 'nmax_last_modified'] as const;
+const MODIFIED_FILTER_KEYS = ['min_last_modified', 'max_last_modified', 'nmin_last_modified', 'nmax_last_modified'] as const;
 
 /** The predicate the query's last_modified bounds ask for; undefined when there are none (or they are ignored). */
 export function modifiedFilter(request: ServiceRequest): ((record: JsonObject) => boolean) | undefined {

@@ -8,7 +8,7 @@ import { formatMoney, has, isObject, readEnum, readId, readNumber, show } from '
 import type { Store } from './store.js';
 import type { JsonObject, LineItemPixel, LineItemRecord } from './types.js';
 
-export const MAX_PIXELS = 20;
+const MAX_PIXELS = 20;
 
 /** One element as sent: only the fields present are changed by an append. */
 export interface PixelInput {

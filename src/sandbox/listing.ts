@@ -8,7 +8,7 @@ import type { ListingCache } from './listing-cache.js';
 import type { ServiceRequest, ServiceResponse } from './service-handler.js';
 import type { JsonObject } from './types.js';
 
-export const MAX_PAGE = 100;
+const MAX_PAGE = 100;
 
 /** The ids of `?id=1,2,3` ascending and without duplicates, or undefined when absent. */
 export function readIdList(query: Record<string, string>, key = 'id'): number[] | undefined {

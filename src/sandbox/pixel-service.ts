@@ -50,7 +50,7 @@ const CONVERSION_EVENTS: Record<number, string> = {
   8: 'Lead',
 };
 
-export function renderPixel(store: Store, pixel: PixelRecord): JsonObject {
+function renderPixel(store: Store, pixel: PixelRecord): JsonObject {
   const lineItems = store
     .lineItemsUsing(pixel.id)
     .map((id) => store.lineItems.get(id))

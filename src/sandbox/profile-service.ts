@@ -58,7 +58,7 @@ const READ_ONLY = new Set([
   'inv_class_targets',
 ]);
 
-export function renderProfile(store: Store, profile: ProfileRecord): JsonObject {
+function renderProfile(store: Store, profile: ProfileRecord): JsonObject {
   return Object.assign({}, profile, renderSegmentTargeting(store, profile));
 }
 
@@ -88,7 +88,7 @@ function targetOf(request: ServiceRequest, bodyId?: unknown): ProfileRecord {
 }
 
 /** The line items that point at a profile, ascending. */
-export function lineItemsWithProfile(store: Store, profileId: number): number[] {
+function lineItemsWithProfile(store: Store, profileId: number): number[] {
   return store.lineItems.values().filter((li) => Number(li.profile_id) === profileId).map((li) => li.id);
 }
 

@@ -2,7 +2,7 @@
 import type { FaultKind, RequestLogEntry, SandboxStats } from './types.js';
 
 /** Oldest entries are dropped beyond this, so a long-running sandbox does not grow without bound. */
-export const MAX_LOG_ENTRIES = 10_000;
+const MAX_LOG_ENTRIES = 10_000;
 
 export class RequestLog {
   private entries: RequestLogEntry[] = [];

@@ -56,7 +56,7 @@ export type ClientEvent =
   | { type: 'wait'; reason: 'read budget' | 'write budget' | 'login limit'; untilMs: number };
 
 /** Xandr counts logins per user over 5 minutes (authentication-service.md, "Authentication frequency"). */
-export const LOGIN_WINDOW_MS = 5 * 60_000;
+const LOGIN_WINDOW_MS = 5 * 60_000;
 /** One window and a margin: after that a refused login is not the limit's doing any more. */
 export const LOGIN_WAIT_MS = LOGIN_WINDOW_MS + 60_000;
 

@@ -15,11 +15,6 @@ export function getProfiles(client: XandrClient, ids: readonly number[], signal?
   return readByIds(client, profileShape, ids, {}, signal);
 }
 
-/** Every profile of one advertiser (import: which line items target segments). */
-export function listProfiles(client: XandrClient, advertiserId: number, signal?: AbortSignal): Promise<LiveProfile[]> {
-  return readAll(client, profileShape, { advertiser_id: advertiserId }, signal);
-}
-
 /**
  * The profiles modified since `since`: one member-wide listing where Xandr allows it. profile-service.md
  * documents the listing per advertiser only, so an error answer to the member-wide one (other than a

@@ -1,5 +1,6 @@
 import type { Desired, Kind, Manifest } from '../manifest/types.js';
 import type { Draft } from './coded-object.js';
+import { withDependencies } from './select.js';
 
 /**
  * A plan scoped to a change (`plan --changed-since REF`): only the objects whose manifest documents differ
@@ -80,18 +81,7 @@ function draftKey(draft: Draft): string {
 export function scopeDrafts<D extends Draft>(drafts: readonly D[], documents: readonly ScopeDocument[]): { kept: D[]; warnings: string[] } {
   const keys = new Set(documents.map((d) => scopeKey(d.kind, d.name, d.advertiserId)));
   const byAddress = new Map(drafts.map((d) => [d.address, d]));
-  const kept = new Set(drafts.filter((d) => keys.has(draftKey(d))).map((d) => d.address));
-  const pulled = new Map<string, string>();
-  const queue = [...kept];
-  while (queue.length) {
-    const address = queue.shift()!;
-    for (const dependency of byAddress.get(address)!.depends_on) {
-      if (!byAddress.has(dependency) || kept.has(dependency)) continue;
-      kept.add(dependency);
-      pulled.set(dependency, address);
-      queue.push(dependency);
-    }
-  }
+  const { needed: kept, pulledBy: pulled } = withDependencies(byAddress, drafts.filter((d) => keys.has(draftKey(d))).map((d) => d.address));
   return {
     kept: drafts.filter((d) => kept.has(d.address)),
     warnings: [...pulled].map(([dependency, by]) => `${dependency} is included although the change does not touch it: ${by} depends on it`),

@@ -60,6 +60,26 @@ export function matchesAny(patterns: readonly string[], address: string): boolea
   return patterns.some((p) => matchesAddress(p, address));
 }
 
+/**
+ * The addresses `start` names and, transitively, every action they depend on; `pulledBy` says which address
+ * needed each one that was not in `start` first (for the warning that names it).
+ */
+export function withDependencies(byAddress: ReadonlyMap<string, Selectable>, start: Iterable<string>): { needed: Set<string>; pulledBy: Map<string, string> } {
+  const needed = new Set(start);
+  const pulledBy = new Map<string, string>();
+  const queue = [...needed];
+  while (queue.length) {
+    const address = queue.shift()!;
+    for (const dep of byAddress.get(address)!.depends_on) {
+      if (!byAddress.has(dep) || needed.has(dep)) continue;
+      needed.add(dep);
+      pulledBy.set(dep, address);
+      queue.push(dep);
+    }
+  }
+  return { needed, pulledBy };
+}
+
 interface SelectionResult<T> {
   kept: T[];
   warnings: string[];
@@ -81,19 +101,7 @@ export function selectActions<T extends Selectable>(actions: readonly T[], selec
   }
 
   const targeted = new Set(targets.length ? actions.filter((a) => matchesAny(targets, a.address)).map((a) => a.address) : actions.map((a) => a.address));
-  // Everything the targeted actions need, transitively; `pulledBy` remembers who needed it first.
-  const needed = new Set(targeted);
-  const pulledBy = new Map<string, string>();
-  const queue = [...targeted];
-  while (queue.length) {
-    const address = queue.shift()!;
-    for (const dep of byAddress.get(address)!.depends_on) {
-      if (!byAddress.has(dep) || needed.has(dep)) continue;
-      needed.add(dep);
-      pulledBy.set(dep, address);
-      queue.push(dep);
-    }
-  }
+  const { needed, pulledBy } = withDependencies(byAddress, targeted);
 
   // Excluded actions, then (until nothing changes) whatever depends on something left out.
   const out = new Map<string, string>();

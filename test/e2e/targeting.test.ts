@@ -38,6 +38,16 @@ spec:
           expire_minutes: 10080
 `;
 
+/** A segment the prune tests remove from git. */
+const OLD_AUDIENCE = `apiVersion: xandr-sync/v1
+kind: Segment
+metadata:
+  name: old-audience
+spec:
+  advertiser_id: 1234
+  short_name: Old audience
+`;
+
 const profileOf = (lineItemId: number) => {
   const state = sb.it.control.snapshot();
   const li = state.lineItems.find((l: any) => l.id === lineItemId);
@@ -161,14 +171,6 @@ test('import writes the targeting a trader made in the console; the next plan on
 });
 
 test('prune drops a removed segment from the targeting a wave before it deletes the segment', async () => {
-  const extra = `apiVersion: xandr-sync/v1
-kind: Segment
-metadata:
-  name: old-audience
-spec:
-  advertiser_id: 1234
-  short_name: Old audience
-`;
   const both = `apiVersion: xandr-sync/v1
 kind: LineItemSegments
 metadata:
@@ -181,7 +183,7 @@ spec:
         - segment: retargeting-segment
         - segment: old-audience
 `;
-  const ws = workspace({ ...SEED, 'old.yaml': extra, 'targeting.yaml': both });
+  const ws = workspace({ ...SEED, 'old.yaml': OLD_AUDIENCE, 'targeting.yaml': both });
   try {
     assert.is((await cli(['apply', '--auto-approve'], ws.dir)).code, 0);
     // The segment's manifest goes, and so does its place in the targeting.
@@ -202,15 +204,7 @@ spec:
 });
 
 test('a removed segment that the targeting still names by id is a plan error naming the targeting', async () => {
-  const extra = `apiVersion: xandr-sync/v1
-kind: Segment
-metadata:
-  name: old-audience
-spec:
-  advertiser_id: 1234
-  short_name: Old audience
-`;
-  const ws = workspace({ ...SEED, 'old.yaml': extra });
+  const ws = workspace({ ...SEED, 'old.yaml': OLD_AUDIENCE });
   try {
     assert.is((await cli(['apply', '--auto-approve'], ws.dir)).code, 0);
     const id = (sb.it.control.snapshot().segments.find((s: any) => s.code === 'old-audience') as any).id;

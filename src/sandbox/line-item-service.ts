@@ -4,22 +4,12 @@
  * (name, code, state, type, revenue), stored and echoed as given otherwise. Unknown fields are refused.
  */
 import { ApiError } from './api-error.js';
+import { listObjects } from './list-objects.js';
 import { formatTimestamp, has, readEnum, readId, readNullableId, readNumber, readString, rejectUnknownFields } from './fields.js';
 import { checkPixels, mergePixels, readPixelInputs, renderPixels, type PixelInput } from './line-item-pixels.js';
-import { modifiedFilter } from './last-modified-filter.js';
-import { candidates, listingMemo, listResponse, matchesSearch, matchesState, readIdList, readPaging, requireFoundIfSingle } from './listing.js';
 import { newLineItem } from './records.js';
-import { advertiserFilter, advertiserForCreate, advertiserFromQuery, findTarget } from './scope.js';
-import {
-  bodyObject,
-  created,
-  deleted,
-  deletedResponse,
-  updated,
-  writtenResponse,
-  type Service,
-  type ServiceRequest,
-} from './service-handler.js';
+import { advertiserForCreate, advertiserFromQuery, findTarget } from './scope.js';
+import { bodyObject, created, deleted, deletedResponse, updated, writtenResponse, type Service, type ServiceRequest } from './service-handler.js';
 import type { Store } from './store.js';
 import type { JsonObject, LineItemRecord } from './types.js';
 
@@ -149,25 +139,17 @@ export const lineItemService: Service = {
   name: 'line-item',
 
   GET(request) {
-    const { query, store, user } = request;
-    const byAdvertiser = advertiserFilter(request);
-    const modified = modifiedFilter(request);
-    const code = query.code?.toLowerCase();
-    const response = listResponse({
+    const { store } = request;
+    return listObjects(request, {
+      service: 'line-item',
       key: 'line-items',
-      rows: candidates(readIdList(query), (id) => store.lineItems.get(id), () => store.lineItems.values()),
-      keep: (li) =>
-        li.member_id === user.memberId &&
-        (!byAdvertiser || byAdvertiser(li.advertiser_id)) &&
-        (code === undefined || (typeof li.code === 'string' && li.code.toLowerCase() === code)) &&
-        matchesSearch(query.search, li.id, li.name, li.code) &&
-        matchesState(query.state, li.state) &&
-        (!modified || modified(li)),
+      collection: store.lineItems,
       render: (li) => renderLineItem(store, li),
-      paging: readPaging(query),
-      memo: listingMemo(request, 'line-item'),
+      searched: (li) => [li.name, li.code],
+      codeIgnoresCase: true,
+      state: true,
+      scoped: true,
     });
-    return requireFoundIfSingle(query, response, 'line-item');
   },
 
   POST(request) {

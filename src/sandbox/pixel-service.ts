@@ -5,32 +5,11 @@
  * deleting a pixel still in use is refused with INTEGRITY.
  */
 import { ApiError } from './api-error.js';
-import {
-  formatTimestamp,
-  has,
-  readEnum,
-  readId,
-  readInteger,
-  readNumber,
-  readPiggybackPixels,
-  readString,
-  rejectUnknownFields,
-  toInteger,
-} from './fields.js';
-import { modifiedFilter } from './last-modified-filter.js';
-import { candidates, listingMemo, listResponse, matchesSearch, matchesState, readIdList, readPaging, requireFoundIfSingle } from './listing.js';
+import { listObjects } from './list-objects.js';
+import { formatTimestamp, has, readEnum, readId, readInteger, readNumber, readPiggybackPixels, readString, rejectUnknownFields, toInteger } from './fields.js';
 import { newPixel } from './records.js';
-import { advertiserFilter, advertiserForCreate, advertiserFromQuery, findTarget } from './scope.js';
-import {
-  bodyObject,
-  created,
-  deleted,
-  deletedResponse,
-  updated,
-  writtenResponse,
-  type Service,
-  type ServiceRequest,
-} from './service-handler.js';
+import { advertiserForCreate, advertiserFromQuery, findTarget } from './scope.js';
+import { bodyObject, created, deleted, deletedResponse, updated, writtenResponse, type Service, type ServiceRequest } from './service-handler.js';
 import type { Store } from './store.js';
 import type { JsonObject, PixelRecord } from './types.js';
 
@@ -113,24 +92,17 @@ export const pixelService: Service = {
   name: 'pixel',
 
   GET(request) {
-    const { query, store, user } = request;
-    const byAdvertiser = advertiserFilter(request);
-    const modified = modifiedFilter(request);
-    const response = listResponse({
+    const { store } = request;
+    return listObjects(request, {
+      service: 'pixel',
       key: 'pixels',
-      rows: candidates(readIdList(query), (id) => store.pixels.get(id), () => store.pixels.values()),
-      keep: (p) =>
-        p.member_id === user.memberId &&
-        (!byAdvertiser || byAdvertiser(p.advertiser_id)) &&
-        (query.code === undefined || p.code === query.code) &&
-        matchesSearch(query.search, p.id, p.name, p.code) &&
-        matchesState(query.state, p.state) &&
-        (!modified || modified(p)),
+      collection: store.pixels,
       render: (p) => renderPixel(store, p),
-      paging: readPaging(query),
-      memo: listingMemo(request, 'pixel'),
+      searched: (p) => [p.name, p.code],
+      codeIgnoresCase: false,
+      state: true,
+      scoped: true,
     });
-    return requireFoundIfSingle(query, response, 'pixel');
   },
 
   POST(request) {

@@ -5,22 +5,12 @@
  * accepts only GET and DELETE, and deleting a profile a line item uses is refused.
  */
 import { ApiError } from './api-error.js';
+import { listObjects } from './list-objects.js';
 import { formatTimestamp, has, readBoolean, readId, readString, rejectUnknownFields } from './fields.js';
-import { modifiedFilter } from './last-modified-filter.js';
-import { candidates, listingMemo, listResponse, matchesSearch, readIdList, readPaging, requireFoundIfSingle } from './listing.js';
 import { applySegmentTargeting, checkSegmentTargeting, renderSegmentTargeting } from './profile-targets.js';
 import { newProfile } from './records.js';
-import { advertiserFilter, advertiserForCreate, advertiserFromQuery, checkMemberQuery, findTarget } from './scope.js';
-import {
-  bodyObject,
-  created,
-  deleted,
-  deletedResponse,
-  updated,
-  writtenResponse,
-  type Service,
-  type ServiceRequest,
-} from './service-handler.js';
+import { advertiserForCreate, advertiserFromQuery, checkMemberQuery, findTarget } from './scope.js';
+import { bodyObject, created, deleted, deletedResponse, updated, writtenResponse, type Service, type ServiceRequest } from './service-handler.js';
 import type { Store } from './store.js';
 import type { JsonObject, ProfileRecord } from './types.js';
 
@@ -97,24 +87,17 @@ export const profileService: Service = {
 
   GET(request) {
     checkMemberQuery(request);
-    const { query, store, user } = request;
-    const byAdvertiser = advertiserFilter(request);
-    const modified = modifiedFilter(request);
-    const code = query.code?.toLowerCase();
-    const response = listResponse({
+    const { store } = request;
+    return listObjects(request, {
+      service: 'profile',
       key: 'profiles',
-      rows: candidates(readIdList(query), (id) => store.profiles.get(id), () => store.profiles.values()),
-      keep: (p) =>
-        p.member_id === user.memberId &&
-        (!byAdvertiser || byAdvertiser(p.advertiser_id)) &&
-        (code === undefined || (typeof p.code === 'string' && p.code.toLowerCase() === code)) &&
-        matchesSearch(query.search, p.id, p.code, p.description) &&
-        (!modified || modified(p)),
+      collection: store.profiles,
       render: (p) => renderProfile(store, p),
-      paging: readPaging(query),
-      memo: listingMemo(request, 'profile'),
+      searched: (p) => [p.code, p.description],
+      codeIgnoresCase: true,
+      state: false,
+      scoped: true,
     });
-    return requireFoundIfSingle(query, response, 'profile');
   },
 
   POST(request) {

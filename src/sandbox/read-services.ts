@@ -1,26 +1,22 @@
 /** `/advertiser` and `/member`: read only here (xandr-sync never writes them). */
 import { ApiError } from './api-error.js';
-import { candidates, listingMemo, listResponse, matchesSearch, matchesState, readIdList, readPaging, requireFoundIfSingle } from './listing.js';
+import { listObjects } from './list-objects.js';
+import { listResponse, readIdList, readPaging } from './listing.js';
 import type { Service } from './service-handler.js';
 
 export const advertiserService: Service = {
   name: 'advertiser',
   GET(request) {
-    const { query, store, user } = request;
-    const code = query.code?.toLowerCase();
-    const response = listResponse({
+    return listObjects(request, {
+      service: 'advertiser',
       key: 'advertisers',
-      rows: candidates(readIdList(query), (id) => store.advertisers.get(id), () => store.advertisers.values()),
-      keep: (a) =>
-        a.member_id === user.memberId &&
-        (code === undefined || (typeof a.code === 'string' && a.code.toLowerCase() === code)) &&
-        matchesSearch(query.search, a.id, a.name, a.code) &&
-        matchesState(query.state, a.state),
+      collection: request.store.advertisers,
       render: (a) => ({ ...a }),
-      paging: readPaging(query),
-      memo: listingMemo(request, 'advertiser'),
+      searched: (a) => [a.name, a.code],
+      codeIgnoresCase: true,
+      state: true,
+      scoped: false,
     });
-    return requireFoundIfSingle(query, response, 'advertiser');
   },
 };
 

@@ -3,33 +3,11 @@
  * advertisers. `code` is unique per member ignoring case; selecting by `?code=` is case-sensitive.
  */
 import { ApiError } from './api-error.js';
-import {
-  has,
-  isObject,
-  readBoolean,
-  readEnum,
-  readInteger,
-  readNullableId,
-  readNumber,
-  readPiggybackPixels,
-  readString,
-  rejectUnknownFields,
-  formatTimestamp,
-} from './fields.js';
-import { modifiedFilter } from './last-modified-filter.js';
-import { candidates, listingMemo, listResponse, matchesSearch, matchesState, readIdList, readPaging, requireFoundIfSingle } from './listing.js';
+import { listObjects } from './list-objects.js';
+import { has, isObject, readBoolean, readEnum, readInteger, readNullableId, readNumber, readPiggybackPixels, readString, rejectUnknownFields, formatTimestamp } from './fields.js';
 import { newSegment } from './records.js';
-import { advertiserFilter, advertiserForCreate, advertiserFromQuery, checkMemberQuery, findAdvertiser, findTarget } from './scope.js';
-import {
-  bodyObject,
-  created,
-  deleted,
-  deletedResponse,
-  updated,
-  writtenResponse,
-  type Service,
-  type ServiceRequest,
-} from './service-handler.js';
+import { advertiserForCreate, advertiserFromQuery, checkMemberQuery, findAdvertiser, findTarget } from './scope.js';
+import { bodyObject, created, deleted, deletedResponse, updated, writtenResponse, type Service, type ServiceRequest } from './service-handler.js';
 import type { JsonObject, SegmentRecord } from './types.js';
 
 const WRITABLE = new Set([
@@ -120,30 +98,33 @@ function rejectBulk(request: ServiceRequest): void {
   }
 }
 
+/** The segment a PUT or DELETE names (by id or code; codes are unique per member), of an advertiser the query names. */
+function targetOf(request: ServiceRequest, bodyId?: unknown): SegmentRecord {
+  const scope = advertiserFromQuery(request);
+  return findTarget<SegmentRecord>(request, {
+    service: 'segment',
+    collection: request.store.segments,
+    visible: (s) => s.member_id === request.user.memberId && (!scope || s.advertiser_id === scope.id),
+    codeScope: () => request.user.memberId,
+    bodyId,
+  });
+}
+
 export const segmentService: Service = {
   name: 'segment',
 
   GET(request) {
     checkMemberQuery(request);
-    const { query, store, user } = request;
-    const ids = readIdList(query);
-    const byAdvertiser = advertiserFilter(request);
-    const modified = modifiedFilter(request);
-    const response = listResponse({
+    return listObjects(request, {
+      service: 'segment',
       key: 'segments',
-      rows: candidates(ids, (id) => store.segments.get(id), () => store.segments.values()),
-      keep: (s) =>
-        s.member_id === user.memberId &&
-        (!byAdvertiser || byAdvertiser(s.advertiser_id)) &&
-        (query.code === undefined || s.code === query.code) &&
-        matchesSearch(query.search, s.id, s.short_name, s.code) &&
-        matchesState(query.state, s.state) &&
-        (!modified || modified(s)),
+      collection: request.store.segments,
       render,
-      paging: readPaging(query),
-      memo: listingMemo(request, 'segment'),
+      searched: (s) => [s.short_name, s.code],
+      codeIgnoresCase: false,
+      state: true,
+      scoped: true,
     });
-    return requireFoundIfSingle(query, response, 'segment');
   },
 
   POST(request) {
@@ -163,14 +144,7 @@ export const segmentService: Service = {
     checkMemberQuery(request);
     rejectBulk(request);
     const input = bodyObject(request, ['segment']);
-    const scope = advertiserFromQuery(request);
-    const current = findTarget<SegmentRecord>(request, {
-      service: 'segment',
-      collection: request.store.segments,
-      visible: (s) => s.member_id === request.user.memberId && (!scope || s.advertiser_id === scope.id),
-      codeScope: () => request.user.memberId,
-      bodyId: input.id,
-    });
+    const current = targetOf(request, input.id);
     const next = structuredClone(current);
     applyFields(request, next, input, false);
     if (has(input, 'advertiser_id')) {
@@ -184,13 +158,7 @@ export const segmentService: Service = {
 
   DELETE(request) {
     checkMemberQuery(request);
-    const scope = advertiserFromQuery(request);
-    const current = findTarget<SegmentRecord>(request, {
-      service: 'segment',
-      collection: request.store.segments,
-      visible: (s) => s.member_id === request.user.memberId && (!scope || s.advertiser_id === scope.id),
-      codeScope: () => request.user.memberId,
-    });
+    const current = targetOf(request);
     request.store.segments.delete(current.id);
     return deletedResponse(deleted('segment', current));
   },

@@ -159,71 +159,43 @@ export class Store {
       if (!has(raw, 'last_modified')) (merged as JsonObject).last_modified = formatTimestamp(now);
       return merged;
     };
-    for (const raw of objects.advertisers ?? []) {
-      const id = rawId(raw, 'advertisers');
-      const existing = this.advertisers.get(id);
-      const base = existing ?? newAdvertiser(id, toInteger(raw.member_id) ?? this.defaultMemberId(), now);
-      const merged = merge(base, existing, raw, () => undefined);
-      if (merged) this.advertisers.set(merged);
-      result.advertisers++;
-    }
-    for (const raw of objects.segments ?? []) {
-      const id = rawId(raw, 'segments');
-      const existing = this.segments.get(id);
-      const base = existing ?? newSegment(id, toInteger(raw.member_id) ?? this.defaultMemberId(), now);
-      const merged = merge(base, existing, raw, () => undefined);
-      if (merged) {
-        this.segments.set(merged);
-        changes.push({ service: 'segment', before: existing ?? null, after: merged });
+    /** One kind's raw objects: merged over the stored ones (or a POST's defaults), stored, counted, logged. */
+    const each = <T extends JsonObject & { id: number }>(
+      key: keyof UpsertResult,
+      collection: { get(id: number): T | undefined },
+      fresh: (id: number, raw: JsonObject) => T,
+      fix: (merged: T, raw: JsonObject, base: T) => void,
+      store: (merged: T) => void,
+      service: UpsertChange['service'] | null,
+    ) => {
+      for (const raw of (objects[key] ?? []) as JsonObject[]) {
+        const id = rawId(raw, key);
+        const existing = collection.get(id);
+        const base = existing ?? fresh(id, raw);
+        const merged = merge(base, existing, raw, (m) => fix(m, raw, base));
+        if (merged) {
+          store(merged);
+          if (service) changes.push({ service, before: existing ?? null, after: merged } as UpsertChange);
+        }
+        result[key]++;
       }
-      result.segments++;
-    }
-    for (const raw of objects.pixels ?? []) {
-      const id = rawId(raw, 'pixels');
-      const existing = this.pixels.get(id);
-      const base = existing ?? newPixel(id, toInteger(raw.advertiser_id) ?? 0, 0, now);
-      const merged = merge(base, existing, raw, (p) => {
-        p.member_id = toInteger(raw.member_id) ?? this.memberOfAdvertiser(p.advertiser_id) ?? base.member_id;
-        p.segment_targets = canonicalSegmentTargets(p.segment_targets);
-        p.segment_group_targets = canonicalSegmentGroups(p.segment_group_targets);
-        p.is_archived = p.is_archived === true;
-      });
-      if (merged) {
-        this.pixels.set(merged);
-        changes.push({ service: 'pixel', before: existing ?? null, after: merged });
-      }
-      result.pixels++;
-    }
-    for (const raw of objects.lineItems ?? []) {
-      const id = rawId(raw, 'lineItems');
-      const existing = this.lineItems.get(id);
-      const base = existing ?? newLineItem(id, toInteger(raw.advertiser_id) ?? 0, 0, now);
-      const merged = merge(base, existing, raw, (li) => {
-        li.member_id = toInteger(raw.member_id) ?? this.memberOfAdvertiser(li.advertiser_id) ?? base.member_id;
-        li.pixels = canonicalPixels(li.pixels);
-      });
-      if (merged) {
-        this.putLineItem(merged);
-        changes.push({ service: 'line-item', before: existing ?? null, after: merged });
-      }
-      result.lineItems++;
-    }
-    for (const raw of objects.profiles ?? []) {
-      const id = rawId(raw, 'profiles');
-      const existing = this.profiles.get(id);
-      const base = existing ?? newProfile(id, toInteger(raw.advertiser_id) ?? 0, 0, now);
-      const merged = merge(base, existing, raw, (p) => {
-        p.member_id = toInteger(raw.member_id) ?? this.memberOfAdvertiser(p.advertiser_id) ?? base.member_id;
-        p.segment_targets = canonicalSegmentTargets(p.segment_targets);
-        p.segment_group_targets = canonicalSegmentGroups(p.segment_group_targets);
-        p.is_archived = p.is_archived === true;
-      });
-      if (merged) {
-        this.profiles.set(merged);
-        changes.push({ service: 'profile', before: existing ?? null, after: merged });
-      }
-      result.profiles++;
-    }
+    };
+    const owner = (raw: JsonObject, advertiserId: unknown, base: { member_id: unknown }) => toInteger(raw.member_id) ?? this.memberOfAdvertiser(Number(advertiserId)) ?? (base.member_id as number);
+    each('advertisers', this.advertisers, (id, raw) => newAdvertiser(id, toInteger(raw.member_id) ?? this.defaultMemberId(), now), () => undefined, (m) => this.advertisers.set(m), null);
+    each('segments', this.segments, (id, raw) => newSegment(id, toInteger(raw.member_id) ?? this.defaultMemberId(), now), () => undefined, (m) => this.segments.set(m), 'segment');
+    each('pixels', this.pixels, (id, raw) => newPixel(id, toInteger(raw.advertiser_id) ?? 0, 0, now), (p, raw, base) => {
+      p.member_id = owner(raw, p.advertiser_id, base);
+    }, (m) => this.pixels.set(m), 'pixel');
+    each('lineItems', this.lineItems, (id, raw) => newLineItem(id, toInteger(raw.advertiser_id) ?? 0, 0, now), (li, raw, base) => {
+      li.member_id = owner(raw, li.advertiser_id, base);
+      li.pixels = canonicalPixels(li.pixels);
+    }, (m) => this.putLineItem(m), 'line-item');
+    each('profiles', this.profiles, (id, raw) => newProfile(id, toInteger(raw.advertiser_id) ?? 0, 0, now), (p, raw, base) => {
+      p.member_id = owner(raw, p.advertiser_id, base);
+      p.segment_targets = canonicalSegmentTargets(p.segment_targets);
+      p.segment_group_targets = canonicalSegmentGroups(p.segment_group_targets);
+      p.is_archived = p.is_archived === true;
+    }, (m) => this.profiles.set(m), 'profile');
     this.bumpSequences();
     return { result, changes };
   }

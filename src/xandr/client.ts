@@ -57,6 +57,8 @@ export type ClientEvent =
 
 /** Xandr counts logins per user over 5 minutes (authentication-service.md, "Authentication frequency"). */
 const LOGIN_WINDOW_MS = 5 * 60_000;
+/** Fresh logins one call may ask for when tokens that worked keep expiring under it. */
+const MAX_RENEWALS_PER_CALL = 3;
 /** One window and a margin: after that a refused login is not the limit's doing any more. */
 export const LOGIN_WAIT_MS = LOGIN_WINDOW_MS + 60_000;
 
@@ -137,6 +139,7 @@ export class XandrClient {
     const started = this.clock.now();
     let failures = 0;
     let renewed = false;
+    let renewals = 0;
     let throttles = 0;
     let last: XandrError | null = null;
     // A POST whose outcome is unknown is looked up right before it would be sent again, after the backoff:
@@ -191,13 +194,18 @@ export class XandrClient {
           this.session.used(token);
           return verdict.body;
         case 'noauth': {
-          if (renewed) {
+          // Refused again after a fresh login. Fatal when two tokens in a row were refused without one call
+          // succeeding (the user may not use this API); otherwise tokens are expiring under a long run, and
+          // a few more logins are allowed, single-flight, as the login limit permits.
+          this.session.noteRefused(token);
+          if (renewed && (this.session.refusedForGood(token) || renewals >= MAX_RENEWALS_PER_CALL)) {
             throw new XandrAuthError(
               `${this.describe(spec)}: Xandr refused the token twice in a row, even after a fresh login (${this.text(verdict.detail)}); check that the user may use this API`,
               this.facts(spec, verdict.detail),
             );
           }
           renewed = true;
+          renewals++;
           await this.session.renew(token);
           continue;
         }

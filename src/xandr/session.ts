@@ -26,6 +26,11 @@ export class Session {
   private pending: Promise<string> | null = null;
   private readonly secrets = new Secrets();
   private storeTried = false;
+  /** Tokens some call succeeded with: a refusal of one of them is an expiry, not a bad login. */
+  private readonly proven = new Set<string>();
+  /** Tokens refused so far, and how many refused in a row without one call succeeding in between. */
+  private readonly refusedTokens = new Set<string>();
+  private unprovenRefusals = 0;
 
   constructor(
     private readonly login: () => Promise<string>,
@@ -60,6 +65,7 @@ export class Session {
    * returned), or is doing it now (then wait for it).
    */
   renew(stale: string | null): Promise<string> {
+    if (stale !== null) this.noteRefused(stale);
     if (this.token !== null && this.token !== stale) return Promise.resolve(this.token);
     if (stale !== null) this.store?.refused(stale);
     if (!this.pending) {
@@ -80,7 +86,24 @@ export class Session {
 
   /** A call succeeded with `token`. */
   used(token: string): void {
+    this.proven.add(token);
+    this.unprovenRefusals = 0;
     if (token === this.token) this.store?.used(token);
+  }
+
+  /** Xandr refused `token` (counted once per token). */
+  noteRefused(token: string): void {
+    if (this.refusedTokens.has(token)) return;
+    this.refusedTokens.add(token);
+    if (!this.proven.has(token)) this.unprovenRefusals++;
+  }
+
+  /**
+   * Whether a refusal of `token` means the user cannot use the API at all rather than an expiry: it and the
+   * token before it were both refused without any call succeeding in between.
+   */
+  refusedForGood(token: string): boolean {
+    return !this.proven.has(token) && this.unprovenRefusals >= 2;
   }
 
   /**

@@ -153,6 +153,24 @@ for (const dialect of ['modern', 'legacy'] as const) {
     assert.is(c.stats.logins, 2);
   });
 
+  test('a retry whose fresh token worked for others and then expired costs one more login, not a failure', async () => {
+    const c = client();
+    await drive(clock, listSegments(c, { memberId: 958 }));
+    sb.it.control.expireTokens();
+    // The first call is refused (expired token), logs in again, and its retry is held by the sandbox.
+    sb.it.control.setFaults([{ method: 'GET', path: '/segment', action: 'delay', delayMs: 60_000, skip: 1, count: 1 }]);
+    const held = listSegments(c, { memberId: 958 });
+    held.catch(() => undefined);
+    while (!sb.it.control.log().some((e) => e.fault === 'delay')) await new Promise((r) => setTimeout(r, 1));
+    // Another call succeeds with the new token; then that token expires too, before the held retry is read.
+    await drive(clock, listSegments(c, { memberId: 958 }), 1);
+    assert.is(c.stats.logins, 2);
+    sb.it.control.expireTokens();
+    await drive(clock, held);
+    assert.is(c.stats.logins, 3);
+    assert.is(loginsIn(sb.it.control.log()).length, 3);
+  });
+
   test('a token refused right after a fresh login is fatal, with a clear message', async () => {
     sb.it.control.configure({ tokenIdleMs: 0 });
     const c = client();

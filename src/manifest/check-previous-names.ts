@@ -1,6 +1,6 @@
 import type { Entry } from './check-document.js';
 import type { DiagnosticCollector } from './collector.js';
-import { offsetOf, where } from './entry-location.js';
+import { offsetOf, treeOf, where } from './entry-location.js';
 import { quote } from './quote.js';
 
 /**
@@ -62,7 +62,8 @@ export function checkPreviousNames(entries: Entry[], scopeOf: (entry: Entry) => 
 function readPreviousNames(entry: Entry): Array<{ name: string; index: number }> {
   const names = entry.manifest.previousNames;
   if (names.length === 0) return [];
-  const metadata = entry.root.pairs.find((p) => p.key === 'metadata')?.value;
+  const root = treeOf(entry);
+  const metadata = root.type === 'map' ? root.pairs.find((p) => p.key === 'metadata')?.value : undefined;
   const list = metadata?.type === 'map' ? metadata.pairs.find((p) => p.key === 'previous_names')?.value : undefined;
   if (list?.type !== 'seq') return [];
   const out: Array<{ name: string; index: number }> = [];

@@ -8,7 +8,7 @@ import { listObjects } from './list-objects.js';
 import { formatTimestamp, has, readEnum, readId, readNullableId, readNumber, readString, rejectUnknownFields } from './fields.js';
 import { checkPixels, mergePixels, readPixelInputs, renderPixels, type PixelInput } from './line-item-pixels.js';
 import { newLineItem } from './records.js';
-import { advertiserForCreate, advertiserFromQuery, findTarget } from './scope.js';
+import { advertiserForCreate, findAdvertiserTarget } from './scope.js';
 import { bodyObject, created, deleted, deletedResponse, updated, writtenResponse, type Service, type ServiceRequest } from './service-handler.js';
 import type { Store } from './store.js';
 import type { JsonObject, LineItemRecord } from './types.js';
@@ -118,17 +118,12 @@ function applyPixels(request: ServiceRequest, target: LineItemRecord, input: Jso
 }
 
 function targetOf(request: ServiceRequest, bodyId?: unknown): LineItemRecord {
-  const scope = advertiserFromQuery(request);
-  return findTarget<LineItemRecord>(request, {
+  return findAdvertiserTarget<LineItemRecord>(request, {
     service: 'line-item',
     collection: request.store.lineItems,
-    visible: (li) => li.member_id === request.user.memberId && (!scope || li.advertiser_id === scope.id),
-    codeScope: () => {
-      if (!scope) throw ApiError.syntax(`'advertiser_id' or 'advertiser_code' is required with 'code': line-item codes are unique per advertiser`);
-      return scope.id;
-    },
     bodyId,
     codeIgnoresCase: true,
+    whyScoped: 'line-item codes are unique per advertiser',
   });
 }
 

@@ -8,7 +8,7 @@ import { ApiError } from './api-error.js';
 import { listObjects } from './list-objects.js';
 import { formatTimestamp, has, readEnum, readId, readInteger, readNumber, readPiggybackPixels, readString, rejectUnknownFields, toInteger } from './fields.js';
 import { newPixel } from './records.js';
-import { advertiserForCreate, advertiserFromQuery, findTarget } from './scope.js';
+import { advertiserForCreate, findAdvertiserTarget } from './scope.js';
 import { bodyObject, created, deleted, deletedResponse, updated, writtenResponse, type Service, type ServiceRequest } from './service-handler.js';
 import type { Store } from './store.js';
 import type { JsonObject, PixelRecord } from './types.js';
@@ -75,16 +75,11 @@ function applyFields(request: ServiceRequest, target: PixelRecord, input: JsonOb
 }
 
 function targetOf(request: ServiceRequest, bodyId?: unknown): PixelRecord {
-  const scope = advertiserFromQuery(request);
-  return findTarget<PixelRecord>(request, {
+  return findAdvertiserTarget<PixelRecord>(request, {
     service: 'pixel',
     collection: request.store.pixels,
-    visible: (p) => p.member_id === request.user.memberId && (!scope || p.advertiser_id === scope.id),
-    codeScope: () => {
-      if (!scope) throw ApiError.syntax(`'advertiser_id' or 'advertiser_code' is required with 'code': pixel codes are unique per advertiser`);
-      return scope.id;
-    },
     bodyId,
+    whyScoped: 'pixel codes are unique per advertiser',
   });
 }
 

@@ -9,7 +9,7 @@ import { listObjects } from './list-objects.js';
 import { formatTimestamp, has, readBoolean, readId, readString, rejectUnknownFields } from './fields.js';
 import { applySegmentTargeting, checkSegmentTargeting, renderSegmentTargeting } from './profile-targets.js';
 import { newProfile } from './records.js';
-import { advertiserForCreate, advertiserFromQuery, checkMemberQuery, findTarget } from './scope.js';
+import { advertiserForCreate, checkMemberQuery, findAdvertiserTarget } from './scope.js';
 import { bodyObject, created, deleted, deletedResponse, updated, writtenResponse, type Service, type ServiceRequest } from './service-handler.js';
 import type { Store } from './store.js';
 import type { JsonObject, ProfileRecord } from './types.js';
@@ -63,17 +63,12 @@ function applyFields(request: ServiceRequest, target: ProfileRecord, input: Json
 }
 
 function targetOf(request: ServiceRequest, bodyId?: unknown): ProfileRecord {
-  const scope = advertiserFromQuery(request);
-  return findTarget<ProfileRecord>(request, {
+  return findAdvertiserTarget<ProfileRecord>(request, {
     service: 'profile',
     collection: request.store.profiles,
-    visible: (p) => p.member_id === request.user.memberId && (!scope || p.advertiser_id === scope.id),
-    codeScope: () => {
-      if (!scope) throw ApiError.syntax(`'advertiser_id' or 'advertiser_code' is required with 'code': profiles belong to an advertiser`);
-      return scope.id;
-    },
     bodyId,
     codeIgnoresCase: true,
+    whyScoped: 'profiles belong to an advertiser',
   });
 }
 

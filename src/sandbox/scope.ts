@@ -89,6 +89,25 @@ export function findTarget<T extends { id: number; code?: unknown }>(request: Se
 }
 
 /**
+ * The object of a kind an advertiser owns (pixel, line item, profile) that a PUT or DELETE names: by id, or by
+ * code within the advertiser the query string names; only the user's member's, and the named advertiser's.
+ */
+export function findAdvertiserTarget<T extends { id: number; code?: unknown; member_id: number; advertiser_id: number }>(
+  request: ServiceRequest,
+  options: Pick<TargetOptions<T>, 'service' | 'collection' | 'bodyId' | 'codeIgnoresCase'> & { whyScoped: string },
+): T {
+  const scope = advertiserFromQuery(request);
+  return findTarget<T>(request, {
+    ...options,
+    visible: (record) => record.member_id === request.user.memberId && (!scope || record.advertiser_id === scope.id),
+    codeScope: () => {
+      if (!scope) throw ApiError.syntax(`'advertiser_id' or 'advertiser_code' is required with 'code': ${options.whyScoped}`);
+      return scope.id;
+    },
+  });
+}
+
+/**
  * A GET filter on `advertiser_id` (one id, which must exist, or a comma list, which need not) or
  * `advertiser_code`; undefined when the query names no advertiser.
  */

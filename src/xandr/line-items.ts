@@ -1,6 +1,6 @@
 import type { XandrClient } from './client.js';
 import { normalizeLineItem } from './normalize.js';
-import { readAll, readByIds, readOne, xandrTimestamp, type ServiceShape } from './service.js';
+import { readAll, readByIds, readOneByAdvertiserCode, xandrTimestamp, type ServiceShape } from './service.js';
 import type { LiveLineItem } from './types.js';
 
 /** The line-item service's envelope keys are hyphenated too: `line-item` / `line-items` (xandr-api.md B.1). */
@@ -15,14 +15,7 @@ export function listLineItems(client: XandrClient, advertiserId: number, signal?
 }
 
 export function findLineItemByCode(client: XandrClient, advertiserId: number, code: string, signal?: AbortSignal): Promise<LiveLineItem | null> {
-  const wanted = code.toLowerCase();
-  return readOne(
-    client,
-    lineItemShape,
-    { advertiser_id: advertiserId, code },
-    (li) => li.advertiser_id === advertiserId && li.code?.toLowerCase() === wanted,
-    signal,
-  );
+  return readOneByAdvertiserCode(client, lineItemShape, advertiserId, code, signal);
 }
 
 /** Every line item of the member modified since `since` (one filtered listing, member-wide). */

@@ -1,7 +1,7 @@
 import type { XandrClient } from './client.js';
 import { isRecord } from './envelope.js';
 import { normalizePixel } from './normalize.js';
-import { countAll, readAll, readByIds, readOne, xandrTimestamp, type ServiceShape } from './service.js';
+import { countAll, readAll, readByIds, readOneByAdvertiserCode, xandrTimestamp, type ServiceShape } from './service.js';
 import type { LivePixel } from './types.js';
 
 const pixelShape: ServiceShape<LivePixel> = { service: 'pixel', singular: 'pixel', plural: 'pixels', normalize: normalizePixel };
@@ -20,14 +20,7 @@ export function getPixels(client: XandrClient, ids: readonly number[], signal?: 
 }
 
 export function findPixelByCode(client: XandrClient, advertiserId: number, code: string, signal?: AbortSignal): Promise<LivePixel | null> {
-  const wanted = code.toLowerCase();
-  return readOne(
-    client,
-    pixelShape,
-    { advertiser_id: advertiserId, code },
-    (p) => p.advertiser_id === advertiserId && p.code?.toLowerCase() === wanted,
-    signal,
-  );
+  return readOneByAdvertiserCode(client, pixelShape, advertiserId, code, signal);
 }
 
 /** How many pixels `listPixels` would return for the advertiser (one read). */

@@ -136,6 +136,21 @@ export async function readOne<T extends { id: number }>(
   }
 }
 
+/**
+ * The object of an advertiser-owned kind (pixel, line item) with this code, or null. Codes are unique per
+ * advertiser and compared ignoring case; the query filters, and the predicate decides (filters may be ignored).
+ */
+export function readOneByAdvertiserCode<T extends { id: number; advertiser_id: number; code?: string | null }>(
+  client: XandrClient,
+  shape: ServiceShape<T>,
+  advertiserId: number,
+  code: string,
+  signal?: AbortSignal,
+): Promise<T | null> {
+  const wanted = code.toLowerCase();
+  return readOne(client, shape, { advertiser_id: advertiserId, code }, (o) => o.advertiser_id === advertiserId && o.code?.toLowerCase() === wanted, signal);
+}
+
 function dedupe<T extends { id: number }>(objects: T[]): T[] {
   const seen = new Map<number, T>();
   for (const object of objects) seen.set(object.id, object);

@@ -6,7 +6,7 @@ import { lockDir } from '../apply/lock.js';
 import type { Plan } from '../plan/index.js';
 import { render } from '../render/registry.js';
 import { styleFor, type Style } from '../render/style.js';
-import { integer, oneOf, parseCommandArgs } from './args.js';
+import { integer, oneOf, parseCommandArgs, switchFlags, valueFlags } from './args.js';
 import { ReportedFailure, UsageError } from './cli-errors.js';
 import { connect, type Connection } from './connection.js';
 import { normalizeSandboxFlag, PLANNING_USAGE, planFromManifests, planFromSavedPlan, planningOptions, sandboxOption, targetFlags } from './gather.js';
@@ -40,11 +40,8 @@ export const applyCommand: Command = {
   usage: USAGE,
   async run(io) {
     const { values, positionals } = parseCommandArgs(normalizeSandboxFlag(io.argv), {
-      plan: { type: 'string' },
-      'auto-approve': { type: 'boolean' },
-      format: { type: 'string' },
-      'max-changes': { type: 'string' },
-      'max-deletes': { type: 'string' },
+      ...valueFlags('plan', 'format', 'max-changes', 'max-deletes'),
+      ...switchFlags('auto-approve'),
       ...targetFlags,
     });
     const format = oneOf('format', values.format, ['text', 'json'] as const, 'text');

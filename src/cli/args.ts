@@ -5,6 +5,19 @@ import { UsageError } from './cli-errors.js';
 type Options = NonNullable<ParseArgsConfig['options']>;
 
 /**
+ * Option tables for parseCommandArgs, grouped by type: `...valueFlags('format', 'out')` is
+ * `{ format: { type: 'string' }, out: { type: 'string' } }`, and parseArgs still types `values` by name.
+ */
+export function valueFlags<K extends string>(...names: K[]): { [N in K]: { type: 'string' } } {
+  return Object.fromEntries(names.map((name) => [name, { type: 'string' }])) as { [N in K]: { type: 'string' } };
+}
+
+/** `...switchFlags('once', 'full')`: flags that take no value. */
+export function switchFlags<K extends string>(...names: K[]): { [N in K]: { type: 'boolean' } } {
+  return Object.fromEntries(names.map((name) => [name, { type: 'boolean' }])) as { [N in K]: { type: 'boolean' } };
+}
+
+/**
  * node:util parseArgs, with its errors turned into UsageError so that a typo in a flag gets the usage
  * hint and exit 1 rather than a stack trace.
  */

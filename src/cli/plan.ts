@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { formatsOf, render, renderToString } from '../render/registry.js';
 import { styleFor } from '../render/style.js';
-import { integer, oneOf, parseCommandArgs } from './args.js';
+import { integer, oneOf, parseCommandArgs, switchFlags, valueFlags } from './args.js';
 import { FileError, fsReason } from './cli-errors.js';
 import { normalizeSandboxFlag, PLANNING_USAGE, planFromManifests, planningOptions, sandboxOption, targetFlags } from './gather.js';
 import { annotatePlanErrors, postPlanComment, preparePlanComment, summarizePlan } from './github.js';
@@ -33,10 +33,8 @@ export const planCommand: Command = {
   usage: USAGE,
   async run(io) {
     const { values, positionals } = parseCommandArgs(normalizeSandboxFlag(io.argv), {
-      format: { type: 'string' },
-      out: { type: 'string' },
-      'detailed-exitcode': { type: 'boolean' },
-      comment: { type: 'boolean' },
+      ...valueFlags('format', 'out'),
+      ...switchFlags('detailed-exitcode', 'comment'),
       ...targetFlags,
     });
     const format = oneOf('format', values.format, formatsOf('plan'), 'text');

@@ -1,4 +1,4 @@
-import { parseCommandArgs, integer, oneOf } from './args.js';
+import { integer, oneOf, parseCommandArgs, switchFlags, valueFlags } from './args.js';
 import { UsageError } from './cli-errors.js';
 import { EXIT_OK, type Command, type CommandIO } from './io.js';
 import { startSandbox, type FaultRule, type SandboxOptions, type SandboxUser } from '../sandbox/index.js';
@@ -55,27 +55,13 @@ export function sandboxOptions(argv: string[]): SandboxOptions {
   const { values } = parseCommandArgs(
     argv,
     {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      state: { type: 'string' },
-      empty: { type: 'boolean' },
-      errors: { type: 'string' },
-      shapes: { type: 'string' },
+      ...valueFlags(
+        'port', 'host', 'state', 'errors', 'shapes', 'read-limit', 'write-limit', 'window', 'max-in-flight',
+        'token-idle', 'token-lifetime', 'latency', 'fail-rate', 'fail-status', 'reset-rate', 'lose-rate',
+        'seed',
+      ),
+      ...switchFlags('empty', 'ignore-modified-filter', 'refuse-change-log'),
       user: { type: 'string', multiple: true },
-      'read-limit': { type: 'string' },
-      'write-limit': { type: 'string' },
-      window: { type: 'string' },
-      'max-in-flight': { type: 'string' },
-      'token-idle': { type: 'string' },
-      'token-lifetime': { type: 'string' },
-      'ignore-modified-filter': { type: 'boolean' },
-      'refuse-change-log': { type: 'boolean' },
-      latency: { type: 'string' },
-      'fail-rate': { type: 'string' },
-      'fail-status': { type: 'string' },
-      'reset-rate': { type: 'string' },
-      'lose-rate': { type: 'string' },
-      seed: { type: 'string' },
     },
     false,
   );

@@ -16,7 +16,7 @@ import { jobDashboardSources, parseListenAddress, startStatusServer, type Status
 import type { CycleReport } from '../sync/types.js';
 import { parseWebhookUrl, Webhook } from '../sync/webhook.js';
 import { render } from '../render/registry.js';
-import { integer, oneOf, parseCommandArgs } from './args.js';
+import { integer, oneOf, parseCommandArgs, switchFlags, valueFlags } from './args.js';
 import { FileError, fsReason, UsageError } from './cli-errors.js';
 import { connect, credentialDestination, ensureWorkDir } from './connection.js';
 import { normalizeSandboxFlag, sandboxOption } from './gather.js';
@@ -71,28 +71,12 @@ export const syncCommand: Command = {
   usage: USAGE,
   async run(io) {
     const { values, positionals } = parseCommandArgs(normalizeSandboxFlag(io.argv), {
-      repo: { type: 'string' },
-      ref: { type: 'string' },
-      path: { type: 'string' },
-      schedule: { type: 'string' },
-      mode: { type: 'string' },
-      once: { type: 'boolean' },
-      'wait-for-schedule': { type: 'boolean' },
-      listen: { type: 'string' },
-      'dashboard-token-file': { type: 'string' },
-      'no-dashboard': { type: 'boolean' },
-      webhook: { type: 'string' },
-      format: { type: 'string' },
-      cache: { type: 'string' },
-      'allow-file-url': { type: 'boolean' },
-      'max-changes': { type: 'string' },
-      'max-deletes': { type: 'string' },
+      ...valueFlags(
+        'repo', 'ref', 'path', 'schedule', 'mode', 'listen', 'dashboard-token-file', 'webhook', 'format',
+        'cache', 'max-changes', 'max-deletes', 'api-url', 'sandbox', 'full-every',
+      ),
+      ...switchFlags('once', 'wait-for-schedule', 'no-dashboard', 'allow-file-url', 'detailed-exitcode', 'full'),
       advertiser: { type: 'string', multiple: true },
-      'api-url': { type: 'string' },
-      sandbox: { type: 'string' },
-      'detailed-exitcode': { type: 'boolean' },
-      'full-every': { type: 'string' },
-      full: { type: 'boolean' },
     });
     if (positionals.length > 0) throw new UsageError(`sync takes no PATH (got '${positionals[0]}'); name the manifest directory with --path`);
 

@@ -9,7 +9,7 @@ import { styleFor, type Style } from '../render/style.js';
 import { integer, oneOf, parseCommandArgs, switchFlags, valueFlags } from './args.js';
 import { ReportedFailure, UsageError } from './cli-errors.js';
 import { connect, type Connection } from './connection.js';
-import { normalizeSandboxFlag, PLANNING_USAGE, planFromManifests, planFromSavedPlan, planningOptions, sandboxOption, targetFlags } from './gather.js';
+import { normalizeSandboxFlag, PLANNING_USAGE, planFromManifests, planFromSavedPlan, planningOptions, runOptionsFromFlags, sandboxOption, targetFlags } from './gather.js';
 import { annotatePlanErrors, summarizeApply, summarizePlan } from './github.js';
 import { errorFacts, withErrorDocument } from './describe-error.js';
 import { EXIT_ERROR, EXIT_OK, type Command, type CommandIO } from './io.js';
@@ -74,14 +74,7 @@ export const applyCommand: Command = {
             progress,
           }));
         } else {
-          ({ plan, connection } = await planFromManifests(io, positionals, output, {
-            apiUrl: values['api-url'],
-            sandbox: sandboxOption(values.sandbox),
-            advertisers: advertisers.length ? advertisers : undefined,
-            changedSince: values['changed-since'],
-            progress,
-            ...planning,
-          }));
+          ({ plan, connection } = await planFromManifests(io, positionals, output, runOptionsFromFlags(values, planning, advertisers, progress)));
         }
       } finally {
         // The plan is shown whole; progress resumes for the writes.

@@ -126,6 +126,23 @@ export interface PlanRunOptions extends PlanningOptions {
   progress: Progress;
 }
 
+/** The options plan and apply pass to planFromManifests, from their target flags. */
+export function runOptionsFromFlags(
+  values: { 'api-url'?: string; sandbox?: string; 'changed-since'?: string },
+  planning: PlanningOptions,
+  advertisers: number[],
+  progress: Progress,
+): PlanRunOptions {
+  return {
+    apiUrl: values['api-url'],
+    sandbox: sandboxOption(values.sandbox),
+    advertisers: advertisers.length ? advertisers : undefined,
+    changedSince: values['changed-since'],
+    progress,
+    ...planning,
+  };
+}
+
 /** Loads, connects, reads the live state and plans. The caller closes the connection. */
 export async function planFromManifests(
   io: CommandIO,

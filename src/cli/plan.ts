@@ -4,7 +4,7 @@ import { formatsOf, render, renderToString } from '../render/registry.js';
 import { styleFor } from '../render/style.js';
 import { integer, oneOf, parseCommandArgs, switchFlags, valueFlags } from './args.js';
 import { FileError, fsReason } from './cli-errors.js';
-import { normalizeSandboxFlag, PLANNING_USAGE, planFromManifests, planningOptions, sandboxOption, targetFlags } from './gather.js';
+import { normalizeSandboxFlag, PLANNING_USAGE, planFromManifests, planningOptions, runOptionsFromFlags, targetFlags } from './gather.js';
 import { annotatePlanErrors, postPlanComment, preparePlanComment, summarizePlan } from './github.js';
 import { withErrorDocument } from './describe-error.js';
 import { EXIT_CHANGES, EXIT_ERROR, EXIT_OK, type Command } from './io.js';
@@ -45,14 +45,8 @@ export const planCommand: Command = {
       const output = { command: 'plan', format, style: styleFor(io.stderr, io.env) };
       const planning = planningOptions(values);
       const progress = new Progress(io.stderr, io.clock, !values.quiet);
-      const { connection, plan } = await planFromManifests(io, positionals, output, {
-        apiUrl: values['api-url'],
-        sandbox: sandboxOption(values.sandbox),
-        advertisers: advertisers.length ? advertisers : undefined,
-        changedSince: values['changed-since'],
-        progress,
-        ...planning,
-      }).finally(() => progress.done());
+      const options = runOptionsFromFlags(values, planning, advertisers, progress);
+      const { connection, plan } = await planFromManifests(io, positionals, output, options).finally(() => progress.done());
       await connection.close();
 
       const writesPerMinute = connection.budget.writesPerMinute;

@@ -25,64 +25,33 @@ const TALLY_KEEP_MS = 2 * 24 * 60 * 60_000;
  */
 export class SyncMetrics {
   readonly registry = new Registry();
-  readonly cycles = new Counter({
-    name: 'xandr_sync_cycles_total',
-    help: 'Sync cycles that finished, by result (in_sync, applied, drift, failed, cancelled).',
-    labelNames: ['result'],
-    registers: [this.registry],
-  });
-  readonly failures = new Counter({ name: 'xandr_sync_cycle_failures_total', help: 'Failed sync cycles, by the step they stopped at.', labelNames: ['stage'], registers: [this.registry] });
-  readonly skipped = new Counter({
-    name: 'xandr_sync_ticks_skipped_total',
-    help: 'Scheduled ticks that started no cycle: one was still running (overlap) or a failure backoff was in force (backoff).',
-    labelNames: ['reason'],
-    registers: [this.registry],
-  });
+  readonly cycles = this.counter('xandr_sync_cycles_total', 'Sync cycles that finished, by result (in_sync, applied, drift, failed, cancelled).', ['result']);
+  readonly failures = this.counter('xandr_sync_cycle_failures_total', 'Failed sync cycles, by the step they stopped at.', ['stage']);
+  readonly skipped = this.counter('xandr_sync_ticks_skipped_total', 'Scheduled ticks that started no cycle: one was still running (overlap) or a failure backoff was in force (backoff).', ['reason']);
   readonly duration = new Histogram({
     name: 'xandr_sync_cycle_duration_seconds',
     help: 'How long sync cycles took, fetch to report.',
     buckets: [0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1800],
     registers: [this.registry],
   });
-  readonly inProgress = new Gauge({ name: 'xandr_sync_cycle_in_progress', help: '1 while a sync cycle runs.', registers: [this.registry] });
-  readonly consecutiveFailures = new Gauge({ name: 'xandr_sync_consecutive_failures', help: 'Failed cycles in a row (0 after a success).', registers: [this.registry] });
-  readonly lastSuccess = new Gauge({
-    name: 'xandr_sync_last_success_timestamp_seconds',
-    help: 'Unix time at which the last successful cycle (in_sync, applied or drift) finished; 0 before the first.',
-    registers: [this.registry],
-  });
-  readonly drift = new Gauge({
-    name: 'xandr_sync_drift_objects',
-    help: 'Objects that differed from git in the last plan (before any repair), by kind.',
-    labelNames: ['kind'],
-    registers: [this.registry],
-  });
-  readonly actions = new Counter({ name: 'xandr_sync_apply_actions_total', help: 'Planned changes sent by applies, by action and outcome.', labelNames: ['action', 'status'], registers: [this.registry] });
-  readonly cycleReads = new Counter({
-    name: 'xandr_sync_cycle_reads_total',
-    help: 'Xandr API reads made by sync cycles, by how the cycle read the live state (full or incremental).',
-    labelNames: ['read_mode'],
-    registers: [this.registry],
-  });
-  readonly requests = new Counter({
-    name: 'xandr_sync_api_requests_total',
-    help: 'Xandr API requests that got an answer or failed on the network, by method and status class.',
-    labelNames: ['method', 'status_class'],
-    registers: [this.registry],
-  });
-  readonly retries = new Counter({
-    name: 'xandr_sync_api_retries_total',
-    help: 'Xandr API requests retried after a throttle, a server error or a network error, by method.',
-    labelNames: ['method'],
-    registers: [this.registry],
-  });
-  readonly logins = new Counter({ name: 'xandr_sync_api_logins_total', help: 'Logins to the Xandr API.', registers: [this.registry] });
-  readonly notifications = new Counter({
-    name: 'xandr_sync_notifications_total',
-    help: 'Webhook notifications, by event and whether the post worked.',
-    labelNames: ['event', 'result'],
-    registers: [this.registry],
-  });
+  readonly inProgress = this.gauge('xandr_sync_cycle_in_progress', '1 while a sync cycle runs.');
+  readonly consecutiveFailures = this.gauge('xandr_sync_consecutive_failures', 'Failed cycles in a row (0 after a success).');
+  readonly lastSuccess = this.gauge('xandr_sync_last_success_timestamp_seconds', 'Unix time at which the last successful cycle (in_sync, applied or drift) finished; 0 before the first.');
+  readonly drift = this.gauge('xandr_sync_drift_objects', 'Objects that differed from git in the last plan (before any repair), by kind.', ['kind']);
+  readonly actions = this.counter('xandr_sync_apply_actions_total', 'Planned changes sent by applies, by action and outcome.', ['action', 'status']);
+  readonly cycleReads = this.counter('xandr_sync_cycle_reads_total', 'Xandr API reads made by sync cycles, by how the cycle read the live state (full or incremental).', ['read_mode']);
+  readonly requests = this.counter('xandr_sync_api_requests_total', 'Xandr API requests that got an answer or failed on the network, by method and status class.', ['method', 'status_class']);
+  readonly retries = this.counter('xandr_sync_api_retries_total', 'Xandr API requests retried after a throttle, a server error or a network error, by method.', ['method']);
+  readonly logins = this.counter('xandr_sync_api_logins_total', 'Logins to the Xandr API.');
+  readonly notifications = this.counter('xandr_sync_notifications_total', 'Webhook notifications, by event and whether the post worked.', ['event', 'result']);
+  private counter(name: string, help: string, labelNames: string[] = []): Counter {
+    return new Counter({ name, help, labelNames, registers: [this.registry] });
+  }
+
+  private gauge(name: string, help: string, labelNames: string[] = []): Gauge {
+    return new Gauge({ name, help, labelNames, registers: [this.registry] });
+  }
+
   /** Reads per minute bucket (start of the minute, ms), from the cycles' reports. */
   private readonly readTally = new Map<number, number>();
 

@@ -6,7 +6,7 @@ import { didYouMean } from './suggest.js';
 import { checkLineItemDocuments } from './check-line-items.js';
 import { checkPreviousNames } from './check-previous-names.js';
 import { checkTargetingReferences, type SegmentIndex } from './check-targeting.js';
-import { advertiserOf, offsetOf, where } from './entry-location.js';
+import { advertiserOf, FirstItems, offsetOf, where } from './entry-location.js';
 import type { PixelManifest } from './types.js';
 
 /**
@@ -77,7 +77,7 @@ function checkBindings(bindings: Entry[], pixels: PixelIndex, collector: Diagnos
     const spec = entry.manifest.spec as unknown as Record<string, unknown>;
     const advertiser = advertiserOf(entry);
     if (!Array.isArray(spec.pixels)) continue;
-    const seen = new Map<string, number>();
+    const seen = new FirstItems();
     spec.pixels.forEach((item: unknown, i: number) => {
       if (!isObject(item)) return;
       const keys: string[] = [];
@@ -98,7 +98,7 @@ function checkBindings(bindings: Entry[], pixels: PixelIndex, collector: Diagnos
       } else if (typeof item.pixel_id === 'number') {
         keys.push(`id:${item.pixel_id}`);
       }
-      const repeat = keys.map((k) => seen.get(k)).find((n) => n !== undefined);
+      const repeat = seen.repeatOf(keys, i);
       if (repeat !== undefined) {
         collector.at(
           entry.source,
@@ -106,9 +106,7 @@ function checkBindings(bindings: Entry[], pixels: PixelIndex, collector: Diagnos
           `spec.pixels[${i}] attaches the same pixel as spec.pixels[${repeat}] (line ${entry.source.line(offsetOf(entry, `/spec/pixels/${repeat}`))}): list each pixel once`,
           offsetOf(entry, pointerOfItem),
         );
-        return;
       }
-      for (const k of keys) seen.set(k, i);
     });
   }
 }

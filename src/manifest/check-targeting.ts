@@ -1,6 +1,6 @@
 import type { Entry } from './check-document.js';
 import type { DiagnosticCollector } from './collector.js';
-import { advertiserOf, offsetOf, where } from './entry-location.js';
+import { advertiserOf, FirstItems, offsetOf, where } from './entry-location.js';
 import { isObject } from './kinds.js';
 import { quote } from './quote.js';
 import { didYouMean } from './suggest.js';
@@ -31,7 +31,7 @@ function reportMissingSegment(entry: Entry, pointer: string, name: string, segme
 
 /** One group's entries: resolve names to the Segment documents, refuse a segment listed twice. */
 function checkGroup(entry: Entry, i: number, entries: unknown[], advertiser: number | undefined, segments: SegmentIndex, collector: DiagnosticCollector): void {
-  const seen = new Map<string, number>();
+  const seen = new FirstItems();
   entries.forEach((item, j) => {
     if (!isObject(item)) return;
     const base = `/spec/groups/${i}/segments/${j}`;
@@ -60,7 +60,7 @@ function checkGroup(entry: Entry, i: number, entries: unknown[], advertiser: num
     } else if (typeof item.segment_id === 'number') {
       keys.push(`id:${item.segment_id}`);
     }
-    const repeat = keys.map((k) => seen.get(k)).find((n) => n !== undefined);
+    const repeat = seen.repeatOf(keys, j);
     if (repeat !== undefined) {
       collector.at(
         entry.source,
@@ -68,9 +68,7 @@ function checkGroup(entry: Entry, i: number, entries: unknown[], advertiser: num
         `spec.groups[${i}].segments[${j}] is the same segment as segments[${repeat}] of the group (line ${entry.source.line(offsetOf(entry, `/spec/groups/${i}/segments/${repeat}`))}): list each segment once per group`,
         offsetOf(entry, pointer),
       );
-      return;
     }
-    for (const k of keys) seen.set(k, j);
   });
 }
 

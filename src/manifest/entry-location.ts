@@ -38,3 +38,15 @@ export function advertiserOf(entry: Entry): number | undefined {
   const id = (entry.manifest.spec as { advertiser_id?: unknown }).advertiser_id;
   return typeof id === 'number' && Number.isInteger(id) && id > 0 ? id : undefined;
 }
+
+/** Which item of one list first named each key (a pixel's or a segment's name or id), to report repeats. */
+export class FirstItems {
+  private readonly first = new Map<string, number>();
+
+  /** The earlier item that named one of `keys`; when there is none, item `index` is recorded for them. */
+  repeatOf(keys: string[], index: number): number | undefined {
+    const repeat = keys.map((k) => this.first.get(k)).find((n) => n !== undefined);
+    if (repeat === undefined) for (const k of keys) this.first.set(k, index);
+    return repeat;
+  }
+}

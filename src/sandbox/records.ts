@@ -152,14 +152,9 @@ export function newProfile(id: number, advertiserId: number, memberId: number, n
  */
 export function canonicalSegmentTargets(value: unknown): ProfileSegment[] | null {
   if (!Array.isArray(value)) return null;
-  const segments: ProfileSegment[] = [];
-  for (const element of value) {
-    if (typeof element !== 'object' || element === null) continue;
-    const raw = element as Record<string, unknown>;
-    const id = toInteger(raw.id);
-    if (id === undefined) continue;
-    const integerOrNull = (v: unknown, fallback: number | null) => (v === undefined ? fallback : (toInteger(v) ?? null));
-    segments.push({
+  const integerOrNull = (v: unknown, fallback: number | null) => (v === undefined ? fallback : (toInteger(v) ?? null));
+  return elementsWithIds(value).map(
+    ({ id, raw }): ProfileSegment => ({
       id,
       action: raw.action === 'exclude' ? 'exclude' : 'include',
       start_minutes: integerOrNull(raw.start_minutes, 0),
@@ -168,9 +163,8 @@ export function canonicalSegmentTargets(value: unknown): ProfileSegment[] | null
       other_less: integerOrNull(raw.other_less, null),
       other_greater: integerOrNull(raw.other_greater, null),
       other_in_list: Array.isArray(raw.other_in_list) ? (raw.other_in_list as (string | number)[]) : null,
-    });
-  }
-  return segments;
+    }),
+  );
 }
 
 export function canonicalSegmentGroups(value: unknown): ProfileSegmentGroup[] | null {
@@ -183,18 +177,25 @@ export function canonicalSegmentGroups(value: unknown): ProfileSegmentGroup[] | 
 /** Stored line-item pixels in canonical form, whatever a raw upsert or an old state file holds. */
 export function canonicalPixels(value: unknown): LineItemPixel[] | null {
   if (!Array.isArray(value) || value.length === 0) return null;
-  const pixels: LineItemPixel[] = [];
-  for (const element of value) {
-    if (typeof element !== 'object' || element === null) continue;
-    const raw = element as Record<string, unknown>;
-    const id = toInteger(raw.id);
-    if (id === undefined) continue;
-    pixels.push({
+  const pixels = elementsWithIds(value).map(
+    ({ id, raw }): LineItemPixel => ({
       id,
       state: raw.state === 'inactive' ? 'inactive' : 'active',
       post_click_revenue: toNumber(raw.post_click_revenue) ?? null,
       post_view_revenue: toNumber(raw.post_view_revenue) ?? null,
-    });
-  }
+    }),
+  );
   return pixels.length ? pixels : null;
+}
+
+/** The elements of a stored array that are objects with an integer id: a raw upsert may hold anything. */
+function elementsWithIds(value: unknown[]): Array<{ id: number; raw: Record<string, unknown> }> {
+  const out: Array<{ id: number; raw: Record<string, unknown> }> = [];
+  for (const element of value) {
+    if (typeof element !== 'object' || element === null) continue;
+    const raw = element as Record<string, unknown>;
+    const id = toInteger(raw.id);
+    if (id !== undefined) out.push({ id, raw });
+  }
+  return out;
 }

@@ -52,6 +52,14 @@ export function readNullableId(object: JsonObject, key: string): number | null {
   return value === null ? null : readId(value, key);
 }
 
+interface NumberRule {
+  min?: number;
+  max?: number;
+  nullable?: boolean;
+  /** The object the field is in, for the error text. */
+  where?: string;
+}
+
 interface StringRule {
   max?: number;
   nullable?: boolean;
@@ -79,14 +87,6 @@ export function readEnum<T extends string>(object: JsonObject, key: string, allo
   if (value === null && nullable) return null;
   if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
   throw ApiError.syntax(`'${where ? `${where}.` : ''}${key}' must be one of ${allowed.join(', ')}${nullable ? ' or null' : ''} (got ${show(value)})`);
-}
-
-interface NumberRule {
-  min?: number;
-  max?: number;
-  nullable?: boolean;
-  /** The object the field is in, for the error text. */
-  where?: string;
 }
 
 export function readInteger(object: JsonObject, key: string, rule: NumberRule = {}): number | null {

@@ -18,7 +18,6 @@ import type { Json, Kind, Manifest } from './types.js';
 import { fieldPositions, locate, materialize } from './yaml-value.js';
 import type { Problem, YMap, YNode } from './yaml-tree.js';
 
-/** A manifest together with where it came from, for the checks that look across documents. */
 /**
  * A checked document, for the checks across documents. It holds no YAML tree: the trees of 28,000 documents
  * were most of a load's memory (50 MB), and only a diagnostic needs a position (entry-location.ts reads the

@@ -138,7 +138,6 @@ export class XandrClient {
     if (spec.signal) allowManyListeners(spec.signal);
     const started = this.clock.now();
     let failures = 0;
-    let renewed = false;
     let renewals = 0;
     let throttles = 0;
     let last: XandrError | null = null;
@@ -197,14 +196,13 @@ export class XandrClient {
           // Refused again after a fresh login. Fatal when two tokens in a row were refused without one call
           // succeeding (the user may not use this API); otherwise tokens are expiring under a long run, and
           // a few more logins are allowed, single-flight, as the login limit permits.
-          this.session.noteRefused(token);
-          if (renewed && (this.session.refusedForGood(token) || renewals >= MAX_RENEWALS_PER_CALL)) {
+          const hopeless = this.session.refused(token);
+          if (renewals > 0 && (hopeless || renewals >= MAX_RENEWALS_PER_CALL)) {
             throw new XandrAuthError(
               `${this.describe(spec)}: Xandr refused the token twice in a row, even after a fresh login (${this.text(verdict.detail)}); check that the user may use this API`,
               this.facts(spec, verdict.detail),
             );
           }
-          renewed = true;
           renewals++;
           await this.session.renew(token);
           continue;

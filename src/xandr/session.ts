@@ -65,7 +65,6 @@ export class Session {
    * returned), or is doing it now (then wait for it).
    */
   renew(stale: string | null): Promise<string> {
-    if (stale !== null) this.noteRefused(stale);
     if (this.token !== null && this.token !== stale) return Promise.resolve(this.token);
     if (stale !== null) this.store?.refused(stale);
     if (!this.pending) {
@@ -91,18 +90,15 @@ export class Session {
     if (token === this.token) this.store?.used(token);
   }
 
-  /** Xandr refused `token` (counted once per token). */
-  noteRefused(token: string): void {
-    if (this.refusedTokens.has(token)) return;
-    this.refusedTokens.add(token);
-    if (!this.proven.has(token)) this.unprovenRefusals++;
-  }
-
   /**
-   * Whether a refusal of `token` means the user cannot use the API at all rather than an expiry: it and the
-   * token before it were both refused without any call succeeding in between.
+   * Xandr refused `token`. Answers whether that means the user cannot use the API at all rather than an
+   * expiry: it and the token before it were both refused without any call succeeding in between.
    */
-  refusedForGood(token: string): boolean {
+  refused(token: string): boolean {
+    if (!this.refusedTokens.has(token)) {
+      this.refusedTokens.add(token);
+      if (!this.proven.has(token)) this.unprovenRefusals++;
+    }
     return !this.proven.has(token) && this.unprovenRefusals >= 2;
   }
 

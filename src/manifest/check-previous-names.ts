@@ -19,56 +19,52 @@ export function checkPreviousNames(entries: Entry[], scopeOf: (entry: Entry) => 
     const key = `${scope}\0${entry.manifest.name.toLowerCase()}`;
     if (!current.has(key)) current.set(key, entry);
   }
-  const claimed = new Map<string, { entry: Entry; index: number }>();
+  const claimed = new Map<string, { entry: Entry; name: string }>();
   for (const entry of entries) {
     const scope = scopeOf(entry);
     if (scope === undefined) continue;
-    const names = readPreviousNames(entry);
     const own = entry.manifest.name.toLowerCase();
     const listed = new Set<string>();
-    names.forEach(({ name, index }) => {
+    for (const name of entry.manifest.previousNames) {
       const lower = name.toLowerCase();
       // The document's own name and its own repeats are reported by the document check.
-      if (lower === own || listed.has(lower)) return;
+      if (lower === own || listed.has(lower)) continue;
       listed.add(lower);
       const key = `${scope}\0${lower}`;
-      const pointer = `/metadata/previous_names/${index}`;
       const owner = current.get(key);
-      if (owner && owner !== entry) {
+      const taken = owner !== undefined && owner !== entry;
+      const first = claimed.get(key);
+      if (!taken && !first) {
+        claimed.set(key, { entry, name });
+        continue;
+      }
+      // Only a conflict needs the name's place in the list as written.
+      const index = writtenIndex(entry, name);
+      const pointer = `/metadata/previous_names/${index}`;
+      if (taken) {
         collector.at(
           entry.source,
           'previous-name-conflict',
           `metadata.previous_names[${index}] ${quote(name)} is the name of ${owner.manifest.address} (${where(owner, '/metadata/name')}): a rename would take that object away from it; remove ${quote(name)} from previous_names`,
           offsetOf(entry, pointer),
         );
-        return;
-      }
-      const first = claimed.get(key);
-      if (first) {
+      } else if (first) {
         collector.at(
           entry.source,
           'previous-name-conflict',
-          `metadata.previous_names[${index}] ${quote(name)} is also a previous name of ${first.entry.manifest.address} (${where(first.entry, `/metadata/previous_names/${first.index}`)}): one old object can be renamed to only one new name; keep it in one of the two lists`,
+          `metadata.previous_names[${index}] ${quote(name)} is also a previous name of ${first.entry.manifest.address} (${where(first.entry, `/metadata/previous_names/${writtenIndex(first.entry, first.name)}`)}): one old object can be renamed to only one new name; keep it in one of the two lists`,
           offsetOf(entry, pointer),
         );
-        return;
       }
-      claimed.set(key, { entry, index });
-    });
+    }
   }
 }
 
-/** The previous names as written, with their index in the list (for positions): valid ones only. */
-function readPreviousNames(entry: Entry): Array<{ name: string; index: number }> {
-  const names = entry.manifest.previousNames;
-  if (names.length === 0) return [];
+/** Where `name` is written in the document's previous_names (its first occurrence), for a diagnostic. */
+function writtenIndex(entry: Entry, name: string): number {
   const root = treeOf(entry);
   const metadata = root.type === 'map' ? root.pairs.find((p) => p.key === 'metadata')?.value : undefined;
   const list = metadata?.type === 'map' ? metadata.pairs.find((p) => p.key === 'previous_names')?.value : undefined;
-  if (list?.type !== 'seq') return [];
-  const out: Array<{ name: string; index: number }> = [];
-  list.items.forEach((item, index) => {
-    if (item.type === 'scalar' && typeof item.value === 'string' && names.includes(item.value)) out.push({ name: item.value, index });
-  });
-  return out;
+  const index = list?.type === 'seq' ? list.items.findIndex((item) => item.type === 'scalar' && item.value === name) : -1;
+  return Math.max(index, 0);
 }
